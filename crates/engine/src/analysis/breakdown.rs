@@ -1,0 +1,217 @@
+//! `breakdown`: percentiles of a metric by 0–3 dimensions, with Core Web Vitals rating
+//! shares and a distribution-free 95% confidence interval for p75.
+
+use super::{default_event_type, dimension, f64_col, for_event_type, i64_col, metric, str_col};
+use crate::dataset::Dataset;
+use crate::error::{EngineError, Result};
+use crate::filter::Filter;
+use crate::schema::{cwv_thresholds, Thresholds};
+use crate::stats::Z95;
+use crate::table::{Table, ToTable, Value};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BreakdownOptions {
+    pub metric: String,
+    #[serde(default)]
+    pub by: Vec<String>,
+    /// Event type the metric is read from; default: `view` for view timings, any otherwise.
+    #[serde(default)]
+    pub event_type: Option<String>,
+    /// Segments with fewer samples are flagged `low_n`.
+    #[serde(default = "default_min_n")]
+    pub min_n: u64,
+}
+
+fn default_min_n() -> u64 {
+    50
+}
+
+impl BreakdownOptions {
+    pub fn new(metric: &str, by: &[&str]) -> Self {
+        BreakdownOptions {
+            metric: metric.to_string(),
+            by: by.iter().map(|s| s.to_string()).collect(),
+            event_type: None,
+            min_n: default_min_n(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BreakdownRow {
+    /// Values of the `by` dimensions, in order.
+    pub keys: Vec<Option<String>>,
+    pub n: u64,
+    pub p50: Option<f64>,
+    pub p75: Option<f64>,
+    pub p90: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    pub mean: Option<f64>,
+    pub p75_ci_low: Option<f64>,
+    pub p75_ci_high: Option<f64>,
+    /// Shares of samples in each Core Web Vitals band (CWV metrics only).
+    pub good: Option<f64>,
+    pub needs_improvement: Option<f64>,
+    pub poor: Option<f64>,
+    /// Rating of the segment's p75 (CWV metrics only).
+    pub rating: Option<String>,
+    pub low_n: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Breakdown {
+    pub metric: String,
+    pub unit: String,
+    pub event_type: Option<String>,
+    pub by: Vec<String>,
+    pub thresholds: Option<Thresholds>,
+    pub rows: Vec<BreakdownRow>,
+    pub filter: String,
+}
+
+/// Rating of a value against thresholds: good ≤ good, poor > poor.
+pub fn rating(v: f64, t: &Thresholds) -> &'static str {
+    if v <= t.good {
+        "good"
+    } else if v > t.poor {
+        "poor"
+    } else {
+        "needs-improvement"
+    }
+}
+
+/// 1-based order statistic of the sorted group values, as an expression; null when the
+/// rank falls outside 1..=n.
+fn order_stat(m: &str, rank: Expr) -> Expr {
+    let n = len().cast(DataType::Float64);
+    when(rank.clone().gt_eq(lit(1.0)).and(rank.clone().lt_eq(n)))
+        .then(
+            col(m)
+                .sort(SortOptions::default())
+                .get((rank - lit(1.0)).clip(lit(0.0), (len() - lit(1)).cast(DataType::Float64)).cast(IDX_DTYPE), true),
+        )
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+pub fn breakdown(ds: &Dataset, filter: &Filter, opts: &BreakdownOptions) -> Result<Breakdown> {
+    if opts.by.len() > 3 {
+        return Err(EngineError::invalid("breakdown takes at most 3 dimensions"));
+    }
+    let def = metric(&opts.metric)?;
+    let m = def.name;
+    let by: Vec<&str> = opts.by.iter().map(|d| dimension(d)).collect::<Result<_>>()?;
+    let event_type = opts.event_type.as_deref().or(default_event_type(def));
+    let thresholds = cwv_thresholds(m);
+
+    let mut cols: Vec<Expr> = by.iter().map(|d| col(*d)).collect();
+    cols.push(col(m).cast(DataType::Float64));
+    let lf = for_event_type(ds.filtered(filter)?, event_type)
+        .select(cols)
+        .filter(col(m).is_not_null().and(col(m).is_nan().not()));
+
+    let q = |p: f64| col(m).quantile(lit(p), QuantileMethod::Linear);
+    let n = len().cast(DataType::Float64);
+    let sd = (n.clone() * lit(0.75 * 0.25)).sqrt();
+    let r = (n.clone() * lit(0.75) - lit(Z95) * sd.clone()).floor();
+    let s = (n * lit(0.75) + lit(Z95) * sd).ceil() + lit(1.0);
+    let mut aggs = vec![
+        len().alias("n"),
+        q(0.50).alias("p50"),
+        q(0.75).alias("p75"),
+        q(0.90).alias("p90"),
+        q(0.95).alias("p95"),
+        q(0.99).alias("p99"),
+        col(m).mean().alias("mean"),
+        order_stat(m, r).alias("ci_lo"),
+        order_stat(m, s).alias("ci_hi"),
+    ];
+    if let Some(t) = thresholds {
+        aggs.push(col(m).lt_eq(lit(t.good)).cast(DataType::Float64).mean().alias("good"));
+        aggs.push(col(m).gt(lit(t.poor)).cast(DataType::Float64).mean().alias("poor"));
+    }
+    let grouped = if by.is_empty() {
+        lf.select(aggs)
+    } else {
+        lf.group_by(by.iter().map(|d| col(*d)).collect::<Vec<_>>()).agg(aggs)
+    };
+    let df = grouped.collect()?;
+
+    let keys: Vec<Vec<Option<String>>> = by.iter().map(|d| str_col(&df, d)).collect::<Result<_>>()?;
+    let ns = i64_col(&df, "n")?;
+    let get = |name: &str| f64_col(&df, name);
+    let (p50, p75, p90, p95, p99, mean, lo, hi) =
+        (get("p50")?, get("p75")?, get("p90")?, get("p95")?, get("p99")?, get("mean")?, get("ci_lo")?, get("ci_hi")?);
+    let (good, poor) = if thresholds.is_some() {
+        (get("good")?, get("poor")?)
+    } else {
+        (vec![None; df.height()], vec![None; df.height()])
+    };
+    let mut rows: Vec<BreakdownRow> = (0..df.height())
+        .map(|i| {
+            let n = ns[i].unwrap_or(0) as u64;
+            BreakdownRow {
+                keys: keys.iter().map(|k| k[i].clone()).collect(),
+                n,
+                p50: p50[i],
+                p75: p75[i],
+                p90: p90[i],
+                p95: p95[i],
+                p99: p99[i],
+                mean: mean[i],
+                p75_ci_low: lo[i],
+                p75_ci_high: hi[i],
+                good: good[i],
+                needs_improvement: good[i].zip(poor[i]).map(|(g, p)| (1.0 - g - p).max(0.0)),
+                poor: poor[i],
+                rating: thresholds.zip(p75[i]).map(|(t, v)| rating(v, &t).to_string()),
+                low_n: n < opts.min_n,
+            }
+        })
+        .filter(|r| r.n > 0)
+        .collect();
+    rows.sort_by(|a, b| b.n.cmp(&a.n).then_with(|| a.keys.cmp(&b.keys)));
+    Ok(Breakdown {
+        metric: m.to_string(),
+        unit: def.unit.to_string(),
+        event_type: event_type.map(str::to_string),
+        by: by.iter().map(|s| s.to_string()).collect(),
+        thresholds,
+        rows,
+        filter: filter.describe(),
+    })
+}
+
+impl ToTable for Breakdown {
+    fn to_table(&self) -> Table {
+        let mut cols: Vec<&str> = self.by.iter().map(String::as_str).collect();
+        cols.extend(["n", "p50", "p75", "p75_ci_low", "p75_ci_high", "p90", "p95", "p99", "mean"]);
+        if self.thresholds.is_some() {
+            cols.extend(["good", "needs_improvement", "poor", "rating"]);
+        }
+        cols.push("low_n");
+        let mut t = Table::new(&cols);
+        for r in &self.rows {
+            let mut row: Vec<Value> = r.keys.iter().map(|k| k.clone().into()).collect();
+            row.extend([
+                r.n.into(),
+                r.p50.into(),
+                r.p75.into(),
+                r.p75_ci_low.into(),
+                r.p75_ci_high.into(),
+                r.p90.into(),
+                r.p95.into(),
+                r.p99.into(),
+                r.mean.into(),
+            ]);
+            if self.thresholds.is_some() {
+                row.extend([r.good.into(), r.needs_improvement.into(), r.poor.into(), r.rating.clone().into()]);
+            }
+            row.push(r.low_n.into());
+            t.push(row);
+        }
+        t
+    }
+}

@@ -1,0 +1,120 @@
+//! Writing canonical datasets to Parquet or NDJSON (optionally gzip), atomically: a temporary
+//! file in the target directory is renamed over the target only when complete.
+
+use crate::error::{EngineError, Result};
+use crate::schema::{Kind, COLUMNS};
+use polars::prelude::*;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutFormat {
+    Parquet,
+    Ndjson,
+    NdjsonGz,
+}
+
+impl OutFormat {
+    pub fn from_path(path: &Path) -> Result<Self> {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        if name.ends_with(".parquet") {
+            Ok(OutFormat::Parquet)
+        } else if name.ends_with(".ndjson.gz") || name.ends_with(".jsonl.gz") {
+            Ok(OutFormat::NdjsonGz)
+        } else if name.ends_with(".ndjson") || name.ends_with(".jsonl") {
+            Ok(OutFormat::Ndjson)
+        } else {
+            Err(EngineError::invalid(format!(
+                "cannot tell the output format of {}: use .parquet, .ndjson or .ndjson.gz",
+                path.display()
+            )))
+        }
+    }
+}
+
+/// Write `path` atomically with `write`.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let io = |e: std::io::Error| EngineError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rumlens-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file_mut());
+        write(&mut w)?;
+        w.flush().map_err(io)?;
+    }
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Write a canonical frame in the format its extension names.
+pub fn write_events(df: &mut DataFrame, path: &Path) -> Result<()> {
+    match OutFormat::from_path(path)? {
+        OutFormat::Parquet => write_atomic(path, |w| {
+            ParquetWriter::new(w)
+                .with_compression(ParquetCompression::Zstd(None))
+                .finish(df)?;
+            Ok(())
+        }),
+        OutFormat::Ndjson => write_atomic(path, |w| write_ndjson(df, w)),
+        OutFormat::NdjsonGz => write_atomic(path, |w| {
+            let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::default());
+            write_ndjson(df, &mut gz)?;
+            gz.finish().map_err(|e| EngineError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })?;
+            Ok(())
+        }),
+    }
+}
+
+/// Canonical NDJSON: one object per event, null fields omitted, `ts` as RFC 3339 (ms, UTC).
+pub fn write_ndjson(df: &DataFrame, w: &mut dyn Write) -> Result<()> {
+    let mut cols = Vec::new();
+    for def in COLUMNS {
+        let Ok(c) = df.column(def.name) else { continue };
+        let s = c.as_materialized_series().clone();
+        let s = if def.kind == Kind::Timestamp { s.cast(&DataType::Int64)? } else { s };
+        cols.push((def, s));
+    }
+    let io = |e: std::io::Error| EngineError::Io {
+        path: "<ndjson>".into(),
+        source: e,
+    };
+    for i in 0..df.height() {
+        let mut m = serde_json::Map::new();
+        for (def, s) in &cols {
+            let v = match def.kind {
+                Kind::Dim | Kind::Text => s.str()?.get(i).map(|x| serde_json::Value::String(x.to_string())),
+                Kind::Float => s
+                    .f64()?
+                    .get(i)
+                    .and_then(serde_json::Number::from_f64)
+                    .map(serde_json::Value::Number),
+                Kind::Int => s.i64()?.get(i).map(serde_json::Value::from),
+                Kind::Timestamp => s
+                    .i64()?
+                    .get(i)
+                    .and_then(chrono::DateTime::from_timestamp_millis)
+                    .map(|d| serde_json::Value::String(d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())),
+            };
+            if let Some(v) = v {
+                m.insert(def.name.to_string(), v);
+            }
+        }
+        serde_json::to_writer(&mut *w, &m).map_err(|e| io(e.into()))?;
+        w.write_all(b"\n").map_err(io)?;
+    }
+    Ok(())
+}

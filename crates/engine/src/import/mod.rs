@@ -1,0 +1,129 @@
+//! Import of the canonical format: Parquet (scanned lazily) and NDJSON (`.ndjson`, `.jsonl`,
+//! optionally gzip-compressed), from files, globs and directories with hive-style
+//! `key=value/` partitions.
+
+mod ndjson;
+mod parquet;
+mod sources;
+
+pub use ndjson::parse_ndjson_reader;
+pub use sources::{resolve_inputs, FileFormat, InputFile};
+
+use crate::error::{EngineError, Result};
+use polars::prelude::*;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// How many rejected rows are kept as examples.
+pub const MAX_REJECT_EXAMPLES: usize = 20;
+
+/// A row that could not be interpreted.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reject {
+    pub file: PathBuf,
+    /// 1-based line number.
+    pub line: u64,
+    /// Offending field, when one field is to blame.
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Reject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)?;
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// Per-file import outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub format: FileFormat,
+    /// Rows accepted; `None` for lazily scanned Parquet (counted at query time).
+    pub rows: Option<u64>,
+    pub rejected: u64,
+}
+
+/// What an import did: files read, rows kept, rows rejected with the first examples.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub files: Vec<FileReport>,
+    pub rejected: u64,
+    pub reject_examples: Vec<Reject>,
+}
+
+impl ImportReport {
+    pub(crate) fn add_reject(&mut self, r: Reject) {
+        self.rejected += 1;
+        if self.reject_examples.len() < MAX_REJECT_EXAMPLES {
+            self.reject_examples.push(r);
+        }
+    }
+}
+
+/// Progress callback: `(done, total) -> keep_going`. Returning `false` cancels.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) -> bool + Sync);
+
+/// Options for [`import`].
+#[derive(Default, Clone, Copy)]
+pub struct ImportOptions<'a> {
+    pub on_progress: Option<Progress<'a>>,
+}
+
+/// Import every input into one canonical (not yet enriched) LazyFrame.
+pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<(LazyFrame, ImportReport)> {
+    let files = resolve_inputs(inputs)?;
+    let total_bytes: u64 = files.iter().map(|f| f.size).sum();
+    let mut done_bytes = 0u64;
+    let mut report = ImportReport::default();
+    let mut frames = Vec::with_capacity(files.len());
+    for file in &files {
+        let offset = done_bytes;
+        let progress = move |done: u64, _total: u64| -> bool {
+            opts.on_progress.is_none_or(|p| p(offset + done, total_bytes))
+        };
+        let lf = match file.format {
+            FileFormat::Parquet => {
+                report.files.push(FileReport {
+                    path: file.path.clone(),
+                    format: file.format,
+                    rows: None,
+                    rejected: 0,
+                });
+                parquet::scan(file)?
+            }
+            FileFormat::Ndjson | FileFormat::NdjsonGz => {
+                let before = report.rejected;
+                let df = ndjson::read_file(file, &mut report, &progress)?;
+                report.files.push(FileReport {
+                    path: file.path.clone(),
+                    format: file.format,
+                    rows: Some(df.height() as u64),
+                    rejected: report.rejected - before,
+                });
+                df.lazy()
+            }
+        };
+        done_bytes += file.size;
+        if !progress(0, total_bytes) {
+            return Err(EngineError::Cancelled);
+        }
+        frames.push(lf);
+    }
+    let lf = if frames.len() == 1 {
+        frames.pop().ok_or_else(|| EngineError::NoInput(inputs.join(" ")))?
+    } else {
+        concat(
+            frames,
+            UnionArgs {
+                rechunk: false,
+                ..Default::default()
+            },
+        )?
+    };
+    Ok((lf, report))
+}
