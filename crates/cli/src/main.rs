@@ -1,1 +1,315 @@
-fn main() {}
+//! `rumlens`: the engine's analyses from the command line. Thin: parse arguments, call the
+//! engine, print the result.
+
+mod output;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use output::{print_rejects, Format};
+use rumlens_engine::analysis::{
+    breakdown::{breakdown, BreakdownOptions},
+    errors::{errors, ErrorsOptions},
+    funnel::{funnel, FunnelMode, FunnelOptions},
+    hist::{hist, HistOptions},
+    summary::{summary, SummaryOptions},
+    trend::{trend, Stat, TrendOptions},
+    Bucket,
+};
+use rumlens_engine::export::write_events;
+use rumlens_engine::filter::parse_time;
+use rumlens_engine::gen::{generate, GenOptions};
+use rumlens_engine::{Dataset, EngineError, Filter, OpenOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "rumlens",
+    version,
+    about = "Offline Real User Monitoring analysis: percentiles, Core Web Vitals, error hotspots and funnels over exported beacons",
+    long_about = "Offline Real User Monitoring analysis over exported beacons.\n\n\
+        Inputs are canonical rumlens events as Parquet or NDJSON (.ndjson, .jsonl, .ndjson.gz): \
+        files, globs (quote them) or directories (hive-style key=value/ partitions are read).\n\n\
+        Exit codes: 0 ok, 1 bad input (unreadable file, no data), 2 usage error.",
+    after_help = "Examples:\n  \
+        rumlens summary sample-data/shop.parquet\n  \
+        rumlens breakdown sample-data/shop.parquet --metric lcp --by device_type,browser\n  \
+        rumlens trend sample-data/shop.parquet --metric inp --stat p75 --bucket 1d --by release\n  \
+        rumlens errors sample-data/shop.ndjson --filter release=1.5.0\n  \
+        rumlens funnel sample-data/shop.parquet --step / --step /product/:id --step /cart --by device_type"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// What is in the data: rows by event type, time range, sessions, values of every dimension, rejects
+    Summary {
+        #[command(flatten)]
+        common: Common,
+        /// Values listed per dimension (most frequent first)
+        #[arg(long, default_value_t = 25)]
+        top: usize,
+    },
+    /// Percentiles (p50…p99, mean, p75 95% CI) and CWV rating shares of a metric by up to 3 dimensions
+    Breakdown {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        metric: MetricArgs,
+        /// Dimensions to segment by, comma-separated (at most 3), e.g. device_type,browser
+        #[arg(long, value_delimiter = ',')]
+        by: Vec<String>,
+        /// Segments with fewer samples than this are flagged low_n
+        #[arg(long, default_value_t = 50)]
+        min_n: u64,
+    },
+    /// A percentile (or mean/count) of a metric per time bucket, optionally one line per value of a dimension
+    Trend {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        metric: MetricArgs,
+        /// Statistic: p50, p75, p90, p95, p99, mean, count
+        #[arg(long, default_value = "p75")]
+        stat: String,
+        /// Bucket width: auto (≤ 200 buckets), or 1m, 15m, 1h, 6h, 1d, 1w…
+        #[arg(long, default_value = "auto")]
+        bucket: String,
+        /// Split into one series per value of this dimension (top 10, rest as "(other)")
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Distribution of a metric in linear or log bins, with the Core Web Vitals band of each bin
+    Hist {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        metric: MetricArgs,
+        /// Number of bins
+        #[arg(long, default_value_t = 50)]
+        bins: usize,
+        /// Logarithmic bins (recommended for timings)
+        #[arg(long)]
+        log: bool,
+        /// Lower edge (default: smallest value)
+        #[arg(long)]
+        min: Option<f64>,
+        /// Upper edge (default: largest value with --log, 99.5th percentile otherwise)
+        #[arg(long)]
+        max: Option<f64>,
+    },
+    /// Error hotspots by fingerprint (type + normalised message + top frame) and failing API endpoints
+    Errors {
+        #[command(flatten)]
+        common: Common,
+        /// Hotspots listed
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Split hotspots by a dimension (e.g. release)
+        #[arg(long)]
+        by: Option<String>,
+        /// Bucket width of each hotspot's trend column
+        #[arg(long, default_value = "auto")]
+        bucket: String,
+        /// Print the failing API endpoints instead of the error hotspots (csv/json)
+        #[arg(long)]
+        api: bool,
+    },
+    /// Sessions through ordered steps: conversion, drop-off, time between steps
+    Funnel {
+        #[command(flatten)]
+        common: Common,
+        /// A step, repeated in order: a page group (/cart, /product/:id), url~REGEX, or column=value (action_type=click)
+        #[arg(long = "step", required = true, num_args = 1)]
+        steps: Vec<String>,
+        /// strict (consecutive page views), ordered (in order, other events between), any (in any order)
+        #[arg(long, default_value = "ordered")]
+        mode: String,
+        /// Split by a dimension (e.g. device_type)
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Write the canonical, enriched dataset (Parquet, NDJSON or NDJSON.gz by extension)
+    Convert {
+        #[command(flatten)]
+        common: Common,
+        /// Output file: .parquet, .ndjson or .ndjson.gz
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Generate a realistic synthetic shop dataset with planted truths (see sample-data/README.md)
+    Gen {
+        /// Number of sessions
+        #[arg(long, default_value_t = 1000)]
+        sessions: usize,
+        /// Random seed: the same seed gives the same data
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Output file: .parquet, .ndjson or .ndjson.gz
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    /// Input files, globs or directories
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Filter, repeatable and combined with AND: dim=v1,v2 · dim!=v · metric>=x · metric<x · metric=a..b
+    #[arg(long = "filter", short = 'f')]
+    filters: Vec<String>,
+    /// Keep events at or after this time (2026-10-05, 2026-10-05T14:00, RFC 3339)
+    #[arg(long)]
+    from: Option<String>,
+    /// Keep events before this time
+    #[arg(long)]
+    to: Option<String>,
+    /// Page-group rules file: one `REGEX -> GROUP` per line, applied before the built-in rules
+    #[arg(long)]
+    page_rules: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct MetricArgs {
+    /// Metric: lcp, inp, cls, fcp, ttfb, load, duration, or any numeric column (e.g. dom_complete_ms)
+    #[arg(long, default_value = "lcp")]
+    metric: String,
+    /// Event type the metric is read from (default: view for page timings, all otherwise)
+    #[arg(long)]
+    event_type: Option<String>,
+}
+
+impl Common {
+    fn filter(&self) -> Result<Filter, EngineError> {
+        let mut f = Filter::default();
+        for spec in &self.filters {
+            f.add_spec(spec)?;
+        }
+        f.from_ms = self.from.as_deref().map(parse_time).transpose()?;
+        f.to_ms = self.to.as_deref().map(parse_time).transpose()?;
+        Ok(f)
+    }
+
+    fn open(&self) -> Result<Dataset, EngineError> {
+        let ds = Dataset::open(
+            &self.inputs,
+            &OpenOptions {
+                page_rules: self.page_rules.clone(),
+                on_progress: None,
+            },
+        )?;
+        print_rejects(&ds.report);
+        Ok(ds)
+    }
+}
+
+fn run(cli: Cli) -> Result<(), EngineError> {
+    match cli.command {
+        Command::Summary { common, top } => {
+            let (ds, f) = (common.open()?, common.filter()?);
+            let r = summary(&ds, &f, &SummaryOptions { top_values: top })?;
+            output::emit(common.format, "summary", &r, None)
+        }
+        Command::Breakdown { common, metric, by, min_n } => {
+            let (ds, f) = (common.open()?, common.filter()?);
+            let opts = BreakdownOptions {
+                metric: metric.metric,
+                by,
+                event_type: metric.event_type,
+                min_n,
+            };
+            let r = breakdown(&ds, &f, &opts)?;
+            let title = format!("{} of {} ({}) by {}", "percentiles", r.metric, r.unit, if r.by.is_empty() { "nothing".into() } else { r.by.join(", ") });
+            output::emit(common.format, &title, &r, None)
+        }
+        Command::Trend { common, metric, stat, bucket, by } => {
+            let (ds, f) = (common.open()?, common.filter()?);
+            let mut opts = TrendOptions::new(&metric.metric, Stat::parse(&stat)?);
+            opts.bucket = Bucket::parse(&bucket)?;
+            opts.by = by;
+            opts.event_type = metric.event_type;
+            let r = trend(&ds, &f, &opts)?;
+            let title = format!("{} of {} per {}", r.stat.name(), r.metric, r.bucket_label());
+            output::emit(common.format, &title, &r, None)
+        }
+        Command::Hist { common, metric, bins, log, min, max } => {
+            let (ds, f) = (common.open()?, common.filter()?);
+            let opts = HistOptions {
+                metric: metric.metric,
+                bins,
+                log,
+                min,
+                max,
+                event_type: metric.event_type,
+            };
+            let r = hist(&ds, &f, &opts)?;
+            let title = format!("distribution of {} ({}), n = {}", r.metric, if r.log { "log bins" } else { "linear bins" }, r.n);
+            output::emit(common.format, &title, &r, None)
+        }
+        Command::Errors { common, limit, by, bucket, api } => {
+            let (ds, f) = (common.open()?, common.filter()?);
+            let opts = ErrorsOptions {
+                limit,
+                by,
+                bucket: Bucket::parse(&bucket)?,
+                ..Default::default()
+            };
+            let r = errors(&ds, &f, &opts)?;
+            let title = format!("error hotspots: {} errors in {} sessions", r.total_errors, r.total_sessions);
+            if api {
+                output::emit_table(common.format, "failing API endpoints", &r.api_table(), &r.filter, None)
+            } else {
+                output::emit(common.format, &title, &r, Some(("failing API endpoints", r.api_table())))
+            }
+        }
+        Command::Funnel { common, steps, mode, by } => {
+            let (ds, f) = (common.open()?, common.filter()?);
+            let opts = FunnelOptions {
+                steps,
+                mode: FunnelMode::parse(&mode)?,
+                by,
+            };
+            let r = funnel(&ds, &f, &opts)?;
+            let title = format!("funnel ({:?} mode)", r.mode).to_lowercase();
+            output::emit(common.format, &title, &r, None)
+        }
+        Command::Convert { common, out } => {
+            let (ds, f) = (common.open()?, common.filter()?);
+            let mut df = ds.filtered(&f)?.collect()?;
+            write_events(&mut df, &out)?;
+            eprintln!("wrote {} events to {}", df.height(), out.display());
+            Ok(())
+        }
+        Command::Gen { sessions, seed, out } => {
+            let mut df = generate(&GenOptions { sessions, seed })?;
+            write_events(&mut df, &out)?;
+            eprintln!("wrote {} events ({} sessions, seed {}) to {}", df.height(), sessions, seed, out.display());
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).context("rumlens") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = match e.downcast_ref::<EngineError>() {
+                Some(EngineError::InvalidArgument(_)) => 2,
+                _ => 1,
+            };
+            match e.downcast_ref::<EngineError>() {
+                Some(inner) => eprintln!("rumlens: error: {inner}"),
+                None => eprintln!("rumlens: error: {e:#}"),
+            }
+            ExitCode::from(code)
+        }
+    }
+}

@@ -360,3 +360,38 @@ mod tests {
         assert!(resolve_metric("browser").is_none());
     }
 }
+
+/// The schema as a Markdown table (docs/schema.md is generated from this and checked by a test).
+pub fn markdown() -> String {
+    let mut s = String::from(
+        "# Canonical event schema\n\n\
+         One wide table, one row per event; absent values are null. Generated from\n\
+         `crates/engine/src/schema.rs` (a test fails when this file is stale; regenerate with\n\
+         `UPDATE_DOCS=1 cargo test -p rumlens-engine --test docs`).\n\n\
+         - Times are UTC, millisecond precision (`Datetime(ms)`). In NDJSON `ts` is an RFC 3339 string\n  \
+         or epoch **milliseconds** (a number); epoch seconds are rejected with a hint.\n\
+         - Durations are milliseconds as `f64`; CLS is unitless.\n\
+         - Required columns: `event_type`, `ts`. Event types: view, error, resource, action, long_task, vital.\n\
+         - *derived* columns are filled by enrichment when the input leaves them empty; values present in the\n  \
+         input win.\n\n\
+         | column | type | unit | group | origin | description |\n|---|---|---|---|---|---|\n",
+    );
+    for c in COLUMNS {
+        let ty = match c.kind {
+            Dim => "string (dimension)",
+            Text => "string",
+            Float => "f64",
+            Int => "i64",
+            Timestamp => "datetime(ms, UTC)",
+        };
+        let origin = match c.origin {
+            Input => "input",
+            Derived => "derived",
+        };
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            c.name, ty, c.unit, c.group, origin, c.description
+        ));
+    }
+    s
+}

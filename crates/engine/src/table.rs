@@ -68,6 +68,10 @@ pub struct Table {
 /// Every analysis result renders as a table.
 pub trait ToTable {
     fn to_table(&self) -> Table;
+    /// The filters the result was computed under, for display.
+    fn filter_description(&self) -> &str {
+        ""
+    }
 }
 
 /// OWASP CSV-injection defence: a text cell starting with `=`, `+`, `-`, `@`, tab or CR is

@@ -185,6 +185,10 @@ pub fn breakdown(ds: &Dataset, filter: &Filter, opts: &BreakdownOptions) -> Resu
 }
 
 impl ToTable for Breakdown {
+    fn filter_description(&self) -> &str {
+        &self.filter
+    }
+
     fn to_table(&self) -> Table {
         let mut cols: Vec<&str> = self.by.iter().map(String::as_str).collect();
         cols.extend(["n", "p50", "p75", "p75_ci_low", "p75_ci_high", "p90", "p95", "p99", "mean"]);

@@ -1,1 +1,385 @@
-//! todo
+//! `errors`: error hotspots grouped by fingerprint, and failed API calls by endpoint.
+
+use super::{dimension, i64_col, str_col, ts_ms, Bucket};
+use crate::dataset::Dataset;
+use crate::enrich::page::{normalise_path, url_path};
+use crate::error::Result;
+use crate::filter::{fmt_ts, Filter};
+use crate::table::{Table, ToTable, Value};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorsOptions {
+    /// Hotspots returned (most frequent first).
+    #[serde(default = "default_limit")]
+    pub limit: usize,
+    /// Split every hotspot by this dimension.
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default = "default_bucket")]
+    pub bucket: Bucket,
+    /// Top pages / browsers listed per hotspot.
+    #[serde(default = "default_top")]
+    pub top: usize,
+}
+
+fn default_limit() -> usize {
+    50
+}
+fn default_bucket() -> Bucket {
+    Bucket::Auto
+}
+fn default_top() -> usize {
+    3
+}
+
+impl Default for ErrorsOptions {
+    fn default() -> Self {
+        ErrorsOptions {
+            limit: default_limit(),
+            by: None,
+            bucket: Bucket::Auto,
+            top: default_top(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Count {
+    pub value: Option<String>,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorHotspot {
+    pub fingerprint: String,
+    /// Value of the split dimension (with `by`).
+    pub key: Option<String>,
+    pub error_type: Option<String>,
+    /// One original message of this fingerprint.
+    pub example_message: Option<String>,
+    pub count: u64,
+    pub sessions: u64,
+    /// Sessions affected as a share (0–1) of all sessions in the filtered data.
+    pub session_share: f64,
+    pub first_seen_ms: i64,
+    pub last_seen_ms: i64,
+    pub top_pages: Vec<Count>,
+    pub top_browsers: Vec<Count>,
+    /// Error count per bucket, aligned with [`Errors::bucket_starts_ms`].
+    pub trend: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiHotspot {
+    /// `METHOD /normalised/path`.
+    pub endpoint: String,
+    pub calls: u64,
+    pub failures: u64,
+    pub failure_rate: f64,
+    /// Sessions with at least one failed call.
+    pub sessions: u64,
+    /// Most frequent failing statuses (0 = network error / timeout).
+    pub statuses: Vec<Count>,
+    pub first_failure_ms: Option<i64>,
+    pub last_failure_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Errors {
+    pub total_errors: u64,
+    pub total_sessions: u64,
+    pub by: Option<String>,
+    pub bucket_width_ms: i64,
+    pub bucket_starts_ms: Vec<i64>,
+    pub hotspots: Vec<ErrorHotspot>,
+    pub api: Vec<ApiHotspot>,
+    pub filter: String,
+}
+
+fn first_i64(df: &DataFrame, c: &str) -> Result<Option<i64>> {
+    Ok(i64_col(df, c)?.first().copied().flatten())
+}
+
+/// Top values of `column` per (fingerprint, key) group.
+fn top_values(errs: &LazyFrame, keys: &[&str], column: &str, top: usize) -> Result<HashMap<(String, Option<String>), Vec<Count>>> {
+    let mut group: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+    group.push(col(column));
+    let df = errs
+        .clone()
+        .group_by(group)
+        .agg([len().alias("n")])
+        .sort_by_exprs([col("n"), col(column)], SortMultipleOptions::default().with_order_descending_multi([true, false]).with_nulls_last(true))
+        .collect()?;
+    let fps = str_col(&df, "fingerprint")?;
+    let split = if keys.len() > 1 { str_col(&df, keys[1])? } else { vec![None; df.height()] };
+    let vals = str_col(&df, column)?;
+    let ns = i64_col(&df, "n")?;
+    let mut out: HashMap<(String, Option<String>), Vec<Count>> = HashMap::new();
+    for i in 0..df.height() {
+        let e = out.entry((fps[i].clone().unwrap_or_default(), split[i].clone())).or_default();
+        if e.len() < top {
+            e.push(Count {
+                value: vals[i].clone(),
+                count: ns[i].unwrap_or(0) as u64,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Errors> {
+    let by = opts.by.as_deref().map(dimension).transpose()?;
+    let lf = ds.filtered(filter)?;
+    let totals = lf
+        .clone()
+        .select([col("session_id").drop_nulls().n_unique().alias("sessions"), ts_ms().min().alias("lo"), ts_ms().max().alias("hi")])
+        .collect()?;
+    let total_sessions = first_i64(&totals, "sessions")?.unwrap_or(0) as u64;
+    let span = first_i64(&totals, "lo")?.zip(first_i64(&totals, "hi")?);
+    let width = opts.bucket.resolve(span.map_or(0, |(lo, hi)| hi - lo));
+    let first_bucket = span.map_or(0, |(lo, _)| lo.div_euclid(width) * width);
+    let n_buckets = span.map_or(0, |(_, hi)| ((hi.div_euclid(width) * width - first_bucket) / width + 1) as usize);
+
+    let mut cols = vec![col("fingerprint"), col("error_type"), col("error_message"), col("session_id"), col("ts"), col("page_group"), col("browser")];
+    if let Some(b) = by {
+        if !["page_group", "browser", "error_type"].contains(&b) {
+            cols.push(col(b));
+        }
+    }
+    let errs = lf
+        .clone()
+        .filter(col("event_type").eq(lit("error")))
+        .select(cols)
+        .with_column(col("fingerprint").fill_null(lit("(no fingerprint)")))
+        .collect()?
+        .lazy();
+    let mut keys = vec!["fingerprint"];
+    if let Some(b) = by {
+        keys.push(b);
+    }
+    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+    let groups = errs
+        .clone()
+        .group_by(key_exprs.clone())
+        .agg([
+            len().alias("count"),
+            col("session_id").drop_nulls().n_unique().alias("sessions"),
+            ts_ms().min().alias("first"),
+            ts_ms().max().alias("last"),
+            col("error_type").drop_nulls().first().alias("error_type"),
+            col("error_message").drop_nulls().first().alias("example"),
+        ])
+        .sort_by_exprs([col("count"), col("fingerprint")], SortMultipleOptions::default().with_order_descending_multi([true, false]))
+        .collect()?;
+    let total_errors: u64 = i64_col(&groups, "count")?.into_iter().flatten().sum::<i64>() as u64;
+    let groups = groups.head(Some(opts.limit));
+    let pages = top_values(&errs, &keys, "page_group", opts.top)?;
+    let browsers = top_values(&errs, &keys, "browser", opts.top)?;
+    let mut bucket_keys = key_exprs.clone();
+    bucket_keys.push((ts_ms().floor_div(lit(width)) * lit(width)).alias("bucket"));
+    let per_bucket = errs.clone().group_by(bucket_keys).agg([len().alias("n")]).collect()?;
+    let mut trends: HashMap<(String, Option<String>), Vec<u64>> = HashMap::new();
+    {
+        let fps = str_col(&per_bucket, "fingerprint")?;
+        let split = match by {
+            Some(b) => str_col(&per_bucket, b)?,
+            None => vec![None; per_bucket.height()],
+        };
+        let b = i64_col(&per_bucket, "bucket")?;
+        let n = i64_col(&per_bucket, "n")?;
+        for i in 0..per_bucket.height() {
+            let v = trends.entry((fps[i].clone().unwrap_or_default(), split[i].clone())).or_insert_with(|| vec![0; n_buckets]);
+            let idx = ((b[i].unwrap_or(first_bucket) - first_bucket) / width) as usize;
+            if let Some(slot) = v.get_mut(idx) {
+                *slot += n[i].unwrap_or(0) as u64;
+            }
+        }
+    }
+    let fps = str_col(&groups, "fingerprint")?;
+    let split = match by {
+        Some(b) => str_col(&groups, b)?,
+        None => vec![None; groups.height()],
+    };
+    let (count, sessions, first, last) = (i64_col(&groups, "count")?, i64_col(&groups, "sessions")?, i64_col(&groups, "first")?, i64_col(&groups, "last")?);
+    let (types, examples) = (str_col(&groups, "error_type")?, str_col(&groups, "example")?);
+    let hotspots = (0..groups.height())
+        .map(|i| {
+            let k = (fps[i].clone().unwrap_or_default(), split[i].clone());
+            let s = sessions[i].unwrap_or(0) as u64;
+            ErrorHotspot {
+                fingerprint: k.0.clone(),
+                key: k.1.clone(),
+                error_type: types[i].clone(),
+                example_message: examples[i].clone(),
+                count: count[i].unwrap_or(0) as u64,
+                sessions: s,
+                session_share: if total_sessions > 0 { s as f64 / total_sessions as f64 } else { 0.0 },
+                first_seen_ms: first[i].unwrap_or(0),
+                last_seen_ms: last[i].unwrap_or(0),
+                top_pages: pages.get(&k).cloned().unwrap_or_default(),
+                top_browsers: browsers.get(&k).cloned().unwrap_or_default(),
+                trend: trends.remove(&k).unwrap_or_else(|| vec![0; n_buckets]),
+            }
+        })
+        .collect();
+    Ok(Errors {
+        total_errors,
+        total_sessions,
+        by: by.map(str::to_string),
+        bucket_width_ms: width,
+        bucket_starts_ms: (0..n_buckets).map(|i| first_bucket + i as i64 * width).collect(),
+        hotspots,
+        api: api_failures(&lf, opts.limit)?,
+        filter: filter.describe(),
+    })
+}
+
+/// API calls (fetch/xhr resources, or any resource with a method) grouped by endpoint.
+fn api_failures(lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
+    let calls = lf
+        .clone()
+        .filter(
+            col("event_type")
+                .eq(lit("resource"))
+                .and(col("resource_type").is_in(lit(Series::new("t".into(), ["fetch", "xhr"])).implode(false), false).or(col("method").is_not_null())),
+        )
+        .select([col("method"), col("resource_url"), col("status_code"), col("session_id"), ts_ms().alias("t")]);
+    let distinct = calls.clone().select([col("method"), col("resource_url")]).unique(None, UniqueKeepStrategy::Any).collect()?;
+    let methods = str_col(&distinct, "method")?;
+    let urls = str_col(&distinct, "resource_url")?;
+    let endpoints: Vec<String> = methods
+        .iter()
+        .zip(&urls)
+        .map(|(m, u)| format!("{} {}", m.as_deref().unwrap_or("GET"), normalise_path(url_path(u.as_deref().unwrap_or("")))))
+        .collect();
+    let mut map = distinct;
+    map.with_column(Column::new("endpoint".into(), endpoints))?;
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.nulls_equal = true;
+    let failed = col("status_code").gt_eq(lit(400)).or(col("status_code").eq(lit(0)));
+    let joined = calls
+        .join(map.lazy(), [col("method"), col("resource_url")], [col("method"), col("resource_url")], args)
+        .with_column(failed.fill_null(lit(false)).alias("failed"))
+        .collect()?
+        .lazy();
+    let agg = joined
+        .clone()
+        .group_by([col("endpoint")])
+        .agg([
+            len().alias("calls"),
+            col("failed").cast(DataType::Int64).sum().alias("failures"),
+            col("session_id").filter(col("failed")).drop_nulls().n_unique().alias("sessions"),
+            col("t").filter(col("failed")).min().alias("first"),
+            col("t").filter(col("failed")).max().alias("last"),
+        ])
+        .filter(col("failures").gt(lit(0)))
+        .sort_by_exprs([col("failures"), col("endpoint")], SortMultipleOptions::default().with_order_descending_multi([true, false]))
+        .limit(limit as IdxSize)
+        .collect()?;
+    let statuses = joined
+        .filter(col("failed"))
+        .group_by([col("endpoint"), col("status_code")])
+        .agg([len().alias("n")])
+        .sort_by_exprs([col("n"), col("status_code")], SortMultipleOptions::default().with_order_descending_multi([true, false]))
+        .collect()?;
+    let mut status_map: HashMap<String, Vec<Count>> = HashMap::new();
+    {
+        let e = str_col(&statuses, "endpoint")?;
+        let s = i64_col(&statuses, "status_code")?;
+        let n = i64_col(&statuses, "n")?;
+        for i in 0..statuses.height() {
+            let v = status_map.entry(e[i].clone().unwrap_or_default()).or_default();
+            if v.len() < 3 {
+                v.push(Count {
+                    value: s[i].map(|x| x.to_string()),
+                    count: n[i].unwrap_or(0) as u64,
+                });
+            }
+        }
+    }
+    let e = str_col(&agg, "endpoint")?;
+    let (calls, failures, sessions, first, last) = (i64_col(&agg, "calls")?, i64_col(&agg, "failures")?, i64_col(&agg, "sessions")?, i64_col(&agg, "first")?, i64_col(&agg, "last")?);
+    Ok((0..agg.height())
+        .map(|i| {
+            let c = calls[i].unwrap_or(0) as u64;
+            let f = failures[i].unwrap_or(0) as u64;
+            let endpoint = e[i].clone().unwrap_or_default();
+            ApiHotspot {
+                statuses: status_map.remove(&endpoint).unwrap_or_default(),
+                endpoint,
+                calls: c,
+                failures: f,
+                failure_rate: if c > 0 { f as f64 / c as f64 } else { 0.0 },
+                sessions: sessions[i].unwrap_or(0) as u64,
+                first_failure_ms: first[i],
+                last_failure_ms: last[i],
+            }
+        })
+        .collect())
+}
+
+fn counts_text(c: &[Count]) -> String {
+    c.iter()
+        .map(|c| format!("{} ({})", c.value.as_deref().unwrap_or("(none)"), c.count))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ToTable for Errors {
+    fn filter_description(&self) -> &str {
+        &self.filter
+    }
+
+    /// Error hotspots.
+    fn to_table(&self) -> Table {
+        let mut cols = vec!["rank", "fingerprint"];
+        if let Some(b) = &self.by {
+            cols.push(b.as_str());
+        }
+        cols.extend(["count", "sessions", "session_share", "first_seen", "last_seen", "top_pages", "top_browsers", "example_message", "trend"]);
+        let mut t = Table::new(&cols);
+        for (i, h) in self.hotspots.iter().enumerate() {
+            let mut row: Vec<Value> = vec![(i as u64 + 1).into(), h.fingerprint.clone().into()];
+            if self.by.is_some() {
+                row.push(h.key.clone().into());
+            }
+            row.extend([
+                h.count.into(),
+                h.sessions.into(),
+                h.session_share.into(),
+                fmt_ts(h.first_seen_ms).into(),
+                fmt_ts(h.last_seen_ms).into(),
+                counts_text(&h.top_pages).into(),
+                counts_text(&h.top_browsers).into(),
+                h.example_message.clone().into(),
+                h.trend.iter().map(u64::to_string).collect::<Vec<_>>().join(" ").into(),
+            ]);
+            t.push(row);
+        }
+        t
+    }
+}
+
+impl Errors {
+    /// Failed API endpoints.
+    pub fn api_table(&self) -> Table {
+        let mut t = Table::new(&["endpoint", "calls", "failures", "failure_rate", "sessions", "statuses", "first_failure", "last_failure"]);
+        for a in &self.api {
+            t.push(vec![
+                a.endpoint.clone().into(),
+                a.calls.into(),
+                a.failures.into(),
+                a.failure_rate.into(),
+                a.sessions.into(),
+                counts_text(&a.statuses).into(),
+                a.first_failure_ms.map(fmt_ts).into(),
+                a.last_failure_ms.map(fmt_ts).into(),
+            ]);
+        }
+        t
+    }
+}
+

@@ -1,1 +1,332 @@
-//! todo
+//! `funnel`: sessions through ordered steps, with conversion, drop-off and time between steps.
+//!
+//! A step is a page group (`/cart`, `/product/:id`), a URL regex (`url~^https://x/checkout`)
+//! or an event predicate (`column=value`, e.g. `action_type=click`, `target=button#buy`).
+//! Each session's sequence is its page views plus the events matching an event step, in time
+//! order (page-group and URL steps match view events only). Modes:
+//! - `strict`: steps must be consecutive in that sequence;
+//! - `ordered` (default): in order, other events allowed between;
+//! - `any`: a session reaches step k when it has events for steps 1..k, in any order.
+
+use super::{dimension, i64_col, str_col};
+use crate::dataset::Dataset;
+use crate::error::{EngineError, Result};
+use crate::filter::Filter;
+use crate::schema::{self, Kind};
+use crate::stats::quantile_sorted;
+use crate::table::{Table, ToTable, Value};
+use polars::prelude::*;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FunnelMode {
+    Strict,
+    #[default]
+    Ordered,
+    Any,
+}
+
+impl FunnelMode {
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "strict" => Ok(FunnelMode::Strict),
+            "ordered" => Ok(FunnelMode::Ordered),
+            "any" => Ok(FunnelMode::Any),
+            _ => Err(EngineError::invalid(format!("unknown funnel mode `{s}`: use strict, ordered or any"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FunnelOptions {
+    pub steps: Vec<String>,
+    #[serde(default)]
+    pub mode: FunnelMode,
+    #[serde(default)]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Page(String),
+    Url(Regex),
+    Column { column: &'static str, value: String },
+}
+
+fn parse_step(s: &str) -> Result<Step> {
+    if s.starts_with('/') {
+        return Ok(Step::Page(s.to_string()));
+    }
+    if let Some(re) = s.strip_prefix("url~") {
+        let re = Regex::new(re).map_err(|e| EngineError::invalid(format!("bad URL pattern in step `{s}`: {e}")))?;
+        return Ok(Step::Url(re));
+    }
+    if let Some((c, v)) = s.split_once('=') {
+        match schema::column(c.trim()) {
+            Some(def) if matches!(def.kind, Kind::Dim | Kind::Text) => {
+                return Ok(Step::Column {
+                    column: def.name,
+                    value: v.trim().to_string(),
+                })
+            }
+            _ => return Err(EngineError::invalid(format!("step `{s}`: `{c}` is not a text column"))),
+        }
+    }
+    Err(EngineError::invalid(format!(
+        "bad step `{s}`: use a page group (/cart), url~REGEX or column=value"
+    )))
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FunnelStep {
+    /// 1-based step number.
+    pub step: usize,
+    pub label: String,
+    /// Split value (with `by`).
+    pub key: Option<String>,
+    pub sessions: u64,
+    /// Share of the previous step's sessions (1 for the first step).
+    pub conversion_from_previous: Option<f64>,
+    /// Share of the first step's sessions.
+    pub conversion_from_first: Option<f64>,
+    /// Sessions lost since the previous step.
+    pub dropoff: u64,
+    pub dropoff_rate: Option<f64>,
+    /// Time from the previous step, over sessions reaching this step (not in `any` mode).
+    pub median_time_ms: Option<f64>,
+    pub p75_time_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Funnel {
+    pub mode: FunnelMode,
+    pub by: Option<String>,
+    pub labels: Vec<String>,
+    pub steps: Vec<FunnelStep>,
+    pub filter: String,
+}
+
+/// Per-session outcome: how many steps reached and the time of each reached step.
+fn walk(seq: &[(i64, Vec<bool>)], n_steps: usize, mode: FunnelMode) -> Vec<i64> {
+    match mode {
+        FunnelMode::Ordered => {
+            let mut times = Vec::new();
+            for (t, m) in seq {
+                if times.len() < n_steps && m[times.len()] {
+                    times.push(*t);
+                }
+            }
+            times
+        }
+        FunnelMode::Strict => {
+            let mut best: Vec<i64> = Vec::new();
+            for start in 0..seq.len() {
+                if !seq[start].1[0] {
+                    continue;
+                }
+                let mut times = vec![seq[start].0];
+                for (t, m) in &seq[start + 1..] {
+                    if times.len() < n_steps && m[times.len()] {
+                        times.push(*t);
+                    } else {
+                        break;
+                    }
+                }
+                if times.len() > best.len() {
+                    best = times;
+                }
+                if best.len() == n_steps {
+                    break;
+                }
+            }
+            best
+        }
+        FunnelMode::Any => {
+            let mut first: Vec<Option<i64>> = vec![None; n_steps];
+            for (t, m) in seq {
+                for (k, hit) in m.iter().enumerate() {
+                    if *hit && first[k].is_none() {
+                        first[k] = Some(*t);
+                    }
+                }
+            }
+            first.iter().map_while(|t| *t).collect()
+        }
+    }
+}
+
+pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Funnel> {
+    if opts.steps.len() < 2 {
+        return Err(EngineError::invalid("a funnel needs at least two --step"));
+    }
+    let steps: Vec<Step> = opts.steps.iter().map(|s| parse_step(s)).collect::<Result<_>>()?;
+    let by = opts.by.as_deref().map(dimension).transpose()?;
+    let mut cols: Vec<&str> = vec!["session_id", "ts", "event_type", "page_group", "url"];
+    for s in &steps {
+        if let Step::Column { column, .. } = s {
+            cols.push(column);
+        }
+    }
+    if let Some(b) = by {
+        cols.push(b);
+    }
+    cols.sort_unstable();
+    cols.dedup();
+    let df = ds
+        .filtered(filter)?
+        .filter(col("session_id").is_not_null())
+        .select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
+        .with_column(col("ts").dt().timestamp(TimeUnit::Milliseconds).alias("ts"))
+        .sort(["session_id", "ts"], SortMultipleOptions::default().with_maintain_order(true))
+        .collect()?;
+    let sessions = str_col(&df, "session_id")?;
+    let ts = i64_col(&df, "ts")?;
+    let etype = str_col(&df, "event_type")?;
+    let pages = str_col(&df, "page_group")?;
+    let urls = str_col(&df, "url")?;
+    let mut col_values: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
+    for s in &steps {
+        if let Step::Column { column, .. } = s {
+            if !col_values.contains_key(column) {
+                col_values.insert(column, str_col(&df, column)?);
+            }
+        }
+    }
+    let split = match by {
+        Some(b) => str_col(&df, b)?,
+        None => vec![None; df.height()],
+    };
+    let n_steps = steps.len();
+    // key -> (sessions reaching ≥ k steps, per-step time deltas)
+    let mut reach: BTreeMap<Option<String>, (Vec<u64>, Vec<Vec<f64>>)> = BTreeMap::new();
+    let mut i = 0;
+    while i < df.height() {
+        let sid = &sessions[i];
+        let mut j = i;
+        let mut seq: Vec<(i64, Vec<bool>)> = Vec::new();
+        let mut key: Option<String> = None;
+        while j < df.height() && &sessions[j] == sid {
+            if key.is_none() {
+                key = split[j].clone();
+            }
+            let is_view = etype[j].as_deref() == Some("view");
+            let m: Vec<bool> = steps
+                .iter()
+                .map(|s| match s {
+                    Step::Page(p) => is_view && pages[j].as_deref() == Some(p.as_str()),
+                    Step::Url(re) => is_view && urls[j].as_deref().is_some_and(|u| re.is_match(u)),
+                    Step::Column { column, value } => col_values[column][j].as_deref() == Some(value.as_str()),
+                })
+                .collect();
+            // Views always enter the sequence (so `strict` means consecutive page views);
+            // other events only when they match a step.
+            if is_view || m.iter().any(|x| *x) {
+                if let Some(t) = ts[j] {
+                    seq.push((t, m));
+                }
+            }
+            j += 1;
+        }
+        i = j;
+        let times = walk(&seq, n_steps, opts.mode);
+        let entry = reach.entry(key).or_insert_with(|| (vec![0; n_steps], vec![Vec::new(); n_steps]));
+        for k in 0..times.len() {
+            entry.0[k] += 1;
+            if k > 0 && opts.mode != FunnelMode::Any {
+                entry.1[k].push((times[k] - times[k - 1]) as f64);
+            }
+        }
+    }
+    let labels = opts.steps.clone();
+    let mut out = Vec::new();
+    let mut keys: Vec<(Option<String>, (Vec<u64>, Vec<Vec<f64>>))> = reach.into_iter().collect();
+    keys.sort_by(|a, b| b.1 .0[0].cmp(&a.1 .0[0]).then(a.0.cmp(&b.0)));
+    for (key, (counts, mut deltas)) in keys {
+        if counts[0] == 0 {
+            continue;
+        }
+        for k in 0..n_steps {
+            let prev = if k == 0 { counts[0] } else { counts[k - 1] };
+            deltas[k].sort_by(f64::total_cmp);
+            let rate = |num: u64, den: u64| (den > 0).then(|| num as f64 / den as f64);
+            out.push(FunnelStep {
+                step: k + 1,
+                label: labels[k].clone(),
+                key: key.clone(),
+                sessions: counts[k],
+                conversion_from_previous: rate(counts[k], prev),
+                conversion_from_first: rate(counts[k], counts[0]),
+                dropoff: prev - counts[k],
+                dropoff_rate: rate(prev - counts[k], prev),
+                median_time_ms: quantile_sorted(&deltas[k], 0.5),
+                p75_time_ms: quantile_sorted(&deltas[k], 0.75),
+            });
+        }
+    }
+    Ok(Funnel {
+        mode: opts.mode,
+        by: by.map(str::to_string),
+        labels,
+        steps: out,
+        filter: filter.describe(),
+    })
+}
+
+impl ToTable for Funnel {
+    fn filter_description(&self) -> &str {
+        &self.filter
+    }
+
+    fn to_table(&self) -> Table {
+        let mut cols = vec!["step", "label"];
+        if let Some(b) = &self.by {
+            cols.push(b.as_str());
+        }
+        cols.extend(["sessions", "conversion_from_previous", "conversion_from_first", "dropoff", "dropoff_rate", "median_time_ms", "p75_time_ms"]);
+        let mut t = Table::new(&cols);
+        for s in &self.steps {
+            let mut row: Vec<Value> = vec![(s.step as u64).into(), s.label.clone().into()];
+            if self.by.is_some() {
+                row.push(s.key.clone().into());
+            }
+            row.extend([
+                s.sessions.into(),
+                s.conversion_from_previous.into(),
+                s.conversion_from_first.into(),
+                s.dropoff.into(),
+                s.dropoff_rate.into(),
+                s.median_time_ms.into(),
+                s.p75_time_ms.into(),
+            ]);
+            t.push(row);
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seq(steps: &[&[usize]]) -> Vec<(i64, Vec<bool>)> {
+        steps
+            .iter()
+            .enumerate()
+            .map(|(t, hits)| (t as i64 * 1000, (0..3).map(|k| hits.contains(&k)).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn modes() {
+        // A, x(B's predicate not matched), C, B, C
+        let s = seq(&[&[0], &[2], &[1], &[2]]);
+        assert_eq!(walk(&s, 3, FunnelMode::Ordered), vec![0, 2000, 3000]);
+        assert_eq!(walk(&s, 3, FunnelMode::Strict), vec![0]);
+        assert_eq!(walk(&s, 3, FunnelMode::Any), vec![0, 2000, 1000]);
+        let s = seq(&[&[1], &[0], &[1], &[2]]);
+        assert_eq!(walk(&s, 3, FunnelMode::Strict), vec![1000, 2000, 3000]);
+    }
+}

@@ -126,6 +126,10 @@ pub fn summary(ds: &Dataset, filter: &Filter, opts: &SummaryOptions) -> Result<S
 }
 
 impl ToTable for Summary {
+    fn filter_description(&self) -> &str {
+        &self.filter
+    }
+
     /// One row per fact: `section, name, value, count`.
     fn to_table(&self) -> Table {
         let mut t = Table::new(&["section", "name", "value", "count"]);

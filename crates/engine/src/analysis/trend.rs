@@ -1,1 +1,231 @@
-//! todo
+//! `trend`: a statistic of a metric per time bucket, optionally split by one dimension.
+
+use super::{bucket_label, default_event_type, dimension, f64_col, for_event_type, i64_col, metric, str_col, time_span, ts_ms, Bucket};
+use crate::dataset::Dataset;
+use crate::error::{EngineError, Result};
+use crate::filter::{fmt_ts, Filter};
+use crate::table::{Table, ToTable, Value};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The statistic plotted per bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stat {
+    P50,
+    P75,
+    P90,
+    P95,
+    P99,
+    Mean,
+    Count,
+}
+
+impl Stat {
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "p50" | "median" => Stat::P50,
+            "p75" => Stat::P75,
+            "p90" => Stat::P90,
+            "p95" => Stat::P95,
+            "p99" => Stat::P99,
+            "mean" | "avg" => Stat::Mean,
+            "count" | "n" => Stat::Count,
+            _ => return Err(EngineError::invalid(format!("unknown statistic `{s}`: use p50, p75, p90, p95, p99, mean or count"))),
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Stat::P50 => "p50",
+            Stat::P75 => "p75",
+            Stat::P90 => "p90",
+            Stat::P95 => "p95",
+            Stat::P99 => "p99",
+            Stat::Mean => "mean",
+            Stat::Count => "count",
+        }
+    }
+    pub fn quantile(self) -> Option<f64> {
+        match self {
+            Stat::P50 => Some(0.5),
+            Stat::P75 => Some(0.75),
+            Stat::P90 => Some(0.9),
+            Stat::P95 => Some(0.95),
+            Stat::P99 => Some(0.99),
+            Stat::Mean | Stat::Count => None,
+        }
+    }
+    pub(crate) fn expr(self, m: &str) -> Expr {
+        match self.quantile() {
+            Some(p) => col(m).quantile(lit(p), QuantileMethod::Linear),
+            None if self == Stat::Mean => col(m).mean(),
+            None => len().cast(DataType::Float64),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrendOptions {
+    pub metric: String,
+    pub stat: Stat,
+    pub bucket: Bucket,
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub event_type: Option<String>,
+    /// With `by`: keep the most frequent split values only (others merged into `(other)`).
+    #[serde(default = "default_max_series")]
+    pub max_series: usize,
+}
+
+fn default_max_series() -> usize {
+    10
+}
+
+impl TrendOptions {
+    pub fn new(metric: &str, stat: Stat) -> Self {
+        TrendOptions {
+            metric: metric.to_string(),
+            stat,
+            bucket: Bucket::Auto,
+            by: None,
+            event_type: None,
+            max_series: default_max_series(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TrendPoint {
+    /// Bucket start, epoch ms UTC.
+    pub bucket_ms: i64,
+    /// Split value (with `by`).
+    pub key: Option<String>,
+    pub value: Option<f64>,
+    pub n: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Trend {
+    pub metric: String,
+    pub unit: String,
+    pub stat: Stat,
+    pub bucket_width_ms: i64,
+    pub by: Option<String>,
+    pub event_type: Option<String>,
+    /// Ordered by split key (most frequent first), then time.
+    pub points: Vec<TrendPoint>,
+    pub filter: String,
+}
+
+pub const OTHER: &str = "(other)";
+
+pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend> {
+    let def = metric(&opts.metric)?;
+    let m = def.name;
+    let by = opts.by.as_deref().map(dimension).transpose()?;
+    let event_type = opts.event_type.as_deref().or(default_event_type(def));
+    let mut cols = vec![col("ts"), col(m).cast(DataType::Float64)];
+    if let Some(b) = by {
+        cols.push(col(b));
+    }
+    let lf = for_event_type(ds.filtered(filter)?, event_type)
+        .select(cols)
+        .filter(col(m).is_not_null().and(col(m).is_nan().not()));
+    let lf = lf.collect()?.lazy();
+    let width = match time_span(&lf)? {
+        Some((lo, hi)) => opts.bucket.resolve(hi - lo),
+        None => opts.bucket.resolve(0),
+    };
+    // Keep the top split values; merge the rest.
+    let mut lf = lf.with_column((ts_ms().floor_div(lit(width)) * lit(width)).alias("bucket"));
+    let mut order: Vec<Option<String>> = Vec::new();
+    if let Some(b) = by {
+        let counts = lf
+            .clone()
+            .group_by([col(b)])
+            .agg([len().alias("n")])
+            .sort_by_exprs([col("n"), col(b)], SortMultipleOptions::default().with_order_descending_multi([true, false]).with_nulls_last(true))
+            .collect()?;
+        let mut keys = str_col(&counts, b)?;
+        if keys.len() > opts.max_series {
+            keys.truncate(opts.max_series);
+            let keep = Series::new("keep".into(), keys.iter().flatten().cloned().collect::<Vec<String>>());
+            lf = lf.with_column(
+                when(col(b).is_in(lit(keep).implode(false), false))
+                    .then(col(b))
+                    .otherwise(lit(OTHER))
+                    .alias(b),
+            );
+            keys.push(Some(OTHER.to_string()));
+        }
+        order = keys;
+    }
+    let mut group = vec![col("bucket")];
+    if let Some(b) = by {
+        group.push(col(b));
+    }
+    let df = lf
+        .group_by(group)
+        .agg([opts.stat.expr(m).alias("value"), len().alias("n")])
+        .collect()?;
+    let buckets = i64_col(&df, "bucket")?;
+    let values = f64_col(&df, "value")?;
+    let ns = i64_col(&df, "n")?;
+    let keys = match by {
+        Some(b) => str_col(&df, b)?,
+        None => vec![None; df.height()],
+    };
+    let mut points: Vec<TrendPoint> = (0..df.height())
+        .map(|i| TrendPoint {
+            bucket_ms: buckets[i].unwrap_or(0),
+            key: keys[i].clone(),
+            value: values[i],
+            n: ns[i].unwrap_or(0) as u64,
+        })
+        .collect();
+    let rank = |k: &Option<String>| order.iter().position(|o| o == k).unwrap_or(usize::MAX);
+    points.sort_by(|a, b| rank(&a.key).cmp(&rank(&b.key)).then(a.bucket_ms.cmp(&b.bucket_ms)));
+    Ok(Trend {
+        metric: m.to_string(),
+        unit: def.unit.to_string(),
+        stat: opts.stat,
+        bucket_width_ms: width,
+        by: by.map(str::to_string),
+        event_type: event_type.map(str::to_string),
+        points,
+        filter: filter.describe(),
+    })
+}
+
+impl Trend {
+    pub fn bucket_label(&self) -> String {
+        bucket_label(self.bucket_width_ms)
+    }
+}
+
+impl ToTable for Trend {
+    fn filter_description(&self) -> &str {
+        &self.filter
+    }
+
+    fn to_table(&self) -> Table {
+        let stat = self.stat.name();
+        let mut cols = vec!["bucket"];
+        if let Some(b) = &self.by {
+            cols.push(b.as_str());
+        }
+        cols.extend([stat, "n"]);
+        let mut t = Table::new(&cols);
+        for p in &self.points {
+            let mut row: Vec<Value> = vec![fmt_ts(p.bucket_ms).into()];
+            if self.by.is_some() {
+                row.push(p.key.clone().into());
+            }
+            row.push(p.value.into());
+            row.push(p.n.into());
+            t.push(row);
+        }
+        t
+    }
+}
