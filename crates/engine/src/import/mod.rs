@@ -105,7 +105,11 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<(LazyFrame, 
                     rows: Some(df.height() as u64),
                     rejected: report.rejected - before,
                 });
-                df.lazy()
+                df.lazy().with_column(
+                    col("source_format")
+                        .fill_null(lit("canonical"))
+                        .alias("source_format"),
+                )
             }
         };
         done_bytes += file.size;
