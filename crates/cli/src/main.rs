@@ -217,7 +217,12 @@ fn run(cli: Cli) -> Result<(), EngineError> {
             let r = summary(&ds, &f, &SummaryOptions { top_values: top })?;
             output::emit(common.format, "summary", &r, None)
         }
-        Command::Breakdown { common, metric, by, min_n } => {
+        Command::Breakdown {
+            common,
+            metric,
+            by,
+            min_n,
+        } => {
             let (ds, f) = (common.open()?, common.filter()?);
             let opts = BreakdownOptions {
                 metric: metric.metric,
@@ -226,10 +231,26 @@ fn run(cli: Cli) -> Result<(), EngineError> {
                 min_n,
             };
             let r = breakdown(&ds, &f, &opts)?;
-            let title = format!("{} of {} ({}) by {}", "percentiles", r.metric, r.unit, if r.by.is_empty() { "nothing".into() } else { r.by.join(", ") });
+            let title = format!(
+                "{} of {} ({}) by {}",
+                "percentiles",
+                r.metric,
+                r.unit,
+                if r.by.is_empty() {
+                    "nothing".into()
+                } else {
+                    r.by.join(", ")
+                }
+            );
             output::emit(common.format, &title, &r, None)
         }
-        Command::Trend { common, metric, stat, bucket, by } => {
+        Command::Trend {
+            common,
+            metric,
+            stat,
+            bucket,
+            by,
+        } => {
             let (ds, f) = (common.open()?, common.filter()?);
             let mut opts = TrendOptions::new(&metric.metric, Stat::parse(&stat)?);
             opts.bucket = Bucket::parse(&bucket)?;
@@ -239,7 +260,14 @@ fn run(cli: Cli) -> Result<(), EngineError> {
             let title = format!("{} of {} per {}", r.stat.name(), r.metric, r.bucket_label());
             output::emit(common.format, &title, &r, None)
         }
-        Command::Hist { common, metric, bins, log, min, max } => {
+        Command::Hist {
+            common,
+            metric,
+            bins,
+            log,
+            min,
+            max,
+        } => {
             let (ds, f) = (common.open()?, common.filter()?);
             let opts = HistOptions {
                 metric: metric.metric,
@@ -250,10 +278,21 @@ fn run(cli: Cli) -> Result<(), EngineError> {
                 event_type: metric.event_type,
             };
             let r = hist(&ds, &f, &opts)?;
-            let title = format!("distribution of {} ({}), n = {}", r.metric, if r.log { "log bins" } else { "linear bins" }, r.n);
+            let title = format!(
+                "distribution of {} ({}), n = {}",
+                r.metric,
+                if r.log { "log bins" } else { "linear bins" },
+                r.n
+            );
             output::emit(common.format, &title, &r, None)
         }
-        Command::Errors { common, limit, by, bucket, api } => {
+        Command::Errors {
+            common,
+            limit,
+            by,
+            bucket,
+            api,
+        } => {
             let (ds, f) = (common.open()?, common.filter()?);
             let opts = ErrorsOptions {
                 limit,
@@ -262,14 +301,27 @@ fn run(cli: Cli) -> Result<(), EngineError> {
                 ..Default::default()
             };
             let r = errors(&ds, &f, &opts)?;
-            let title = format!("error hotspots: {} errors in {} sessions", r.total_errors, r.total_sessions);
+            let title = format!(
+                "error hotspots: {} errors in {} sessions",
+                r.total_errors, r.total_sessions
+            );
             if api {
                 output::emit_table(common.format, "failing API endpoints", &r.api_table(), &r.filter, None)
             } else {
-                output::emit(common.format, &title, &r, Some(("failing API endpoints", r.api_table())))
+                output::emit(
+                    common.format,
+                    &title,
+                    &r,
+                    Some(("failing API endpoints", r.api_table())),
+                )
             }
         }
-        Command::Funnel { common, steps, mode, by } => {
+        Command::Funnel {
+            common,
+            steps,
+            mode,
+            by,
+        } => {
             let (ds, f) = (common.open()?, common.filter()?);
             let opts = FunnelOptions {
                 steps,
@@ -290,7 +342,13 @@ fn run(cli: Cli) -> Result<(), EngineError> {
         Command::Gen { sessions, seed, out } => {
             let mut df = generate(&GenOptions { sessions, seed })?;
             write_events(&mut df, &out)?;
-            eprintln!("wrote {} events ({} sessions, seed {}) to {}", df.height(), sessions, seed, out.display());
+            eprintln!(
+                "wrote {} events ({} sessions, seed {}) to {}",
+                df.height(),
+                sessions,
+                seed,
+                out.display()
+            );
             Ok(())
         }
     }

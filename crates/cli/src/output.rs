@@ -38,11 +38,22 @@ fn io(e: std::io::Error) -> EngineError {
     }
 }
 
-pub fn emit(format: Format, title: &str, result: &impl ToTable, extra: Option<(&str, Table)>) -> Result<(), EngineError> {
+pub fn emit(
+    format: Format,
+    title: &str,
+    result: &impl ToTable,
+    extra: Option<(&str, Table)>,
+) -> Result<(), EngineError> {
     emit_table(format, title, &result.to_table(), result.filter_description(), extra)
 }
 
-pub fn emit_table(format: Format, title: &str, table: &Table, filter: &str, extra: Option<(&str, Table)>) -> Result<(), EngineError> {
+pub fn emit_table(
+    format: Format,
+    title: &str,
+    table: &Table,
+    filter: &str,
+    extra: Option<(&str, Table)>,
+) -> Result<(), EngineError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {

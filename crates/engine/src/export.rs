@@ -16,7 +16,10 @@ pub enum OutFormat {
 
 impl OutFormat {
     pub fn from_path(path: &Path) -> Result<Self> {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
         if name.ends_with(".parquet") {
             Ok(OutFormat::Parquet)
         } else if name.ends_with(".ndjson.gz") || name.ends_with(".jsonl.gz") {
@@ -85,7 +88,11 @@ pub fn write_ndjson(df: &DataFrame, w: &mut dyn Write) -> Result<()> {
     for def in COLUMNS {
         let Ok(c) = df.column(def.name) else { continue };
         let s = c.as_materialized_series().clone();
-        let s = if def.kind == Kind::Timestamp { s.cast(&DataType::Int64)? } else { s };
+        let s = if def.kind == Kind::Timestamp {
+            s.cast(&DataType::Int64)?
+        } else {
+            s
+        };
         cols.push((def, s));
     }
     let io = |e: std::io::Error| EngineError::Io {

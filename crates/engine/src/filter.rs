@@ -50,13 +50,21 @@ impl Filter {
     /// `metric=a..b` (inclusive; either side may be empty).
     pub fn add_spec(&mut self, spec: &str) -> Result<()> {
         let bad = |why: &str| EngineError::invalid(format!("bad filter `{spec}`: {why}"));
-        for (op, min, excl) in [(">=", true, false), ("<=", false, false), (">", true, true), ("<", false, true)] {
+        for (op, min, excl) in [
+            (">=", true, false),
+            ("<=", false, false),
+            (">", true, true),
+            ("<", false, true),
+        ] {
             if let Some((c, v)) = spec.split_once(op) {
                 if c.contains('=') || c.contains('!') {
                     continue;
                 }
                 let column = metric_column(c.trim())?;
-                let x: f64 = v.trim().parse().map_err(|_| bad("expected a number after the comparison"))?;
+                let x: f64 = v
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad("expected a number after the comparison"))?;
                 let mut r = RangeFilter {
                     column,
                     min: None,
@@ -109,7 +117,11 @@ impl Filter {
         if !matches!(def.kind, Kind::Dim | Kind::Text) {
             return Err(bad(&format!("`{c}` is numeric: use {c}>=x, {c}<x or {c}=a..b")));
         }
-        let values: Vec<String> = v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let values: Vec<String> = v
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
         if values.is_empty() {
             return Err(bad("no values"));
         }
@@ -126,7 +138,12 @@ impl Filter {
         for d in &self.dims {
             match schema::column(&d.column) {
                 Some(def) if matches!(def.kind, Kind::Dim | Kind::Text) => {}
-                _ => return Err(EngineError::invalid(format!("filter on unknown dimension `{}`", d.column))),
+                _ => {
+                    return Err(EngineError::invalid(format!(
+                        "filter on unknown dimension `{}`",
+                        d.column
+                    )))
+                }
             }
         }
         for r in &self.ranges {
@@ -159,10 +176,18 @@ impl Filter {
         for r in &self.ranges {
             let c = col(r.column.as_str()).cast(DataType::Float64);
             if let Some(min) = r.min {
-                parts.push(if r.min_exclusive { c.clone().gt(lit(min)) } else { c.clone().gt_eq(lit(min)) });
+                parts.push(if r.min_exclusive {
+                    c.clone().gt(lit(min))
+                } else {
+                    c.clone().gt_eq(lit(min))
+                });
             }
             if let Some(max) = r.max {
-                parts.push(if r.max_exclusive { c.clone().lt(lit(max)) } else { c.lt_eq(lit(max)) });
+                parts.push(if r.max_exclusive {
+                    c.clone().lt(lit(max))
+                } else {
+                    c.lt_eq(lit(max))
+                });
             }
         }
         Ok(parts.into_iter().reduce(|a, b| a.and(b)))
@@ -180,7 +205,12 @@ impl Filter {
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         for d in &self.dims {
-            parts.push(format!("{}{}{}", d.column, if d.negate { "≠" } else { "=" }, d.values.join("|")));
+            parts.push(format!(
+                "{}{}{}",
+                d.column,
+                if d.negate { "≠" } else { "=" },
+                d.values.join("|")
+            ));
         }
         if let Some(f) = self.from_ms {
             parts.push(format!("ts≥{}", fmt_ts(f)));
@@ -223,7 +253,12 @@ pub fn parse_time(s: &str) -> Result<i64> {
     if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(d.timestamp_millis());
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(d) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
             return Ok(d.and_utc().timestamp_millis());
         }

@@ -66,58 +66,325 @@ use Kind::*;
 use Origin::*;
 
 /// All canonical columns, in table order.
+#[rustfmt::skip]
 pub static COLUMNS: &[ColumnDef] = &[
-    c("event_type", Dim, "", "identity", Input, "view, error, resource, action, long_task or vital (required)"),
-    c("ts", Timestamp, "UTC ms", "identity", Input, "event time; RFC 3339 string or epoch milliseconds in NDJSON (required)"),
-    c("session_id", Text, "", "identity", Input, "session identifier"),
-    c("view_id", Text, "", "identity", Input, "page view identifier; events of one page view share it"),
-    c("source_format", Dim, "", "identity", Input, "format the event was imported from (canonical, datadog, …)"),
+    c(
+        "event_type",
+        Dim,
+        "",
+        "identity",
+        Input,
+        "view, error, resource, action, long_task or vital (required)",
+    ),
+    c(
+        "ts",
+        Timestamp,
+        "UTC ms",
+        "identity",
+        Input,
+        "event time; RFC 3339 string or epoch milliseconds in NDJSON (required)",
+    ),
+    c(
+        "session_id",
+        Text,
+        "",
+        "identity",
+        Input,
+        "session identifier",
+    ),
+    c(
+        "view_id",
+        Text,
+        "",
+        "identity",
+        Input,
+        "page view identifier; events of one page view share it",
+    ),
+    c(
+        "source_format",
+        Dim,
+        "",
+        "identity",
+        Input,
+        "format the event was imported from (canonical, datadog, …)",
+    ),
     c("url", Text, "", "page", Input, "full page URL"),
-    c("page_group", Dim, "", "page", Derived, "normalised URL path: ids, UUIDs, hashes replaced by :id, :uuid, :hash; query dropped"),
+    c(
+        "page_group",
+        Dim,
+        "",
+        "page",
+        Derived,
+        "normalised URL path: ids, UUIDs, hashes replaced by :id, :uuid, :hash; query dropped",
+    ),
     c("referrer", Text, "", "page", Input, "document referrer"),
-    c("navigation_type", Dim, "", "page", Input, "navigate, reload, back_forward, prerender, restore"),
+    c(
+        "navigation_type",
+        Dim,
+        "",
+        "page",
+        Input,
+        "navigate, reload, back_forward, prerender, restore",
+    ),
     c("app", Dim, "", "release", Input, "application name"),
     c("release", Dim, "", "release", Input, "application version"),
     c("environment", Dim, "", "release", Input, "prod, staging, …"),
-    c("user_agent", Text, "", "context", Input, "User-Agent header"),
-    c("device_type", Dim, "", "context", Derived, "desktop, mobile, tablet, bot or other"),
-    c("browser", Dim, "", "context", Derived, "browser family (Chrome, Safari, Firefox, Edge, Samsung Internet…)"),
-    c("browser_version", Dim, "", "context", Derived, "browser major version"),
+    c(
+        "user_agent",
+        Text,
+        "",
+        "context",
+        Input,
+        "User-Agent header",
+    ),
+    c(
+        "device_type",
+        Dim,
+        "",
+        "context",
+        Derived,
+        "desktop, mobile, tablet, bot or other",
+    ),
+    c(
+        "browser",
+        Dim,
+        "",
+        "context",
+        Derived,
+        "browser family (Chrome, Safari, Firefox, Edge, Samsung Internet…)",
+    ),
+    c(
+        "browser_version",
+        Dim,
+        "",
+        "context",
+        Derived,
+        "browser major version",
+    ),
     c("os", Dim, "", "context", Derived, "operating system family"),
-    c("os_version", Dim, "", "context", Derived, "operating system major version"),
+    c(
+        "os_version",
+        Dim,
+        "",
+        "context",
+        Derived,
+        "operating system major version",
+    ),
     c("screen_w", Int, "CSS px", "context", Input, "screen width"),
     c("screen_h", Int, "CSS px", "context", Input, "screen height"),
-    c("country", Dim, "ISO 3166-1 alpha-2", "context", Input, "visitor country"),
-    c("region", Dim, "", "context", Derived, "continent (UN M49) of the country"),
-    c("subregion", Dim, "", "context", Derived, "UN M49 sub-region of the country"),
-    c("connection_type", Dim, "", "context", Input, "wifi, cellular, ethernet, …"),
-    c("effective_type", Dim, "", "context", Input, "Network Information effectiveType: slow-2g, 2g, 3g, 4g"),
-    c("rtt_ms", Float, "ms", "context", Input, "estimated round-trip time"),
-    c("downlink_mbps", Float, "Mbit/s", "context", Input, "estimated downlink bandwidth"),
-    c("ttfb_ms", Float, "ms", "view timings", Input, "Time to First Byte"),
-    c("fcp_ms", Float, "ms", "view timings", Input, "First Contentful Paint"),
-    c("lcp_ms", Float, "ms", "view timings", Input, "Largest Contentful Paint"),
-    c("inp_ms", Float, "ms", "view timings", Input, "Interaction to Next Paint"),
-    c("cls", Float, "unitless", "view timings", Input, "Cumulative Layout Shift"),
-    c("load_ms", Float, "ms", "view timings", Input, "load event end"),
-    c("dom_interactive_ms", Float, "ms", "view timings", Input, "DOM interactive"),
-    c("dom_complete_ms", Float, "ms", "view timings", Input, "DOM complete"),
-    c("resource_url", Text, "", "resource", Input, "URL of the resource or API call"),
-    c("resource_type", Dim, "", "resource", Input, "xhr, fetch, script, css, image, font, document, other"),
+    c(
+        "country",
+        Dim,
+        "ISO 3166-1 alpha-2",
+        "context",
+        Input,
+        "visitor country",
+    ),
+    c(
+        "region",
+        Dim,
+        "",
+        "context",
+        Derived,
+        "continent (UN M49) of the country",
+    ),
+    c(
+        "subregion",
+        Dim,
+        "",
+        "context",
+        Derived,
+        "UN M49 sub-region of the country",
+    ),
+    c(
+        "connection_type",
+        Dim,
+        "",
+        "context",
+        Input,
+        "wifi, cellular, ethernet, …",
+    ),
+    c(
+        "effective_type",
+        Dim,
+        "",
+        "context",
+        Input,
+        "Network Information effectiveType: slow-2g, 2g, 3g, 4g",
+    ),
+    c(
+        "rtt_ms",
+        Float,
+        "ms",
+        "context",
+        Input,
+        "estimated round-trip time",
+    ),
+    c(
+        "downlink_mbps",
+        Float,
+        "Mbit/s",
+        "context",
+        Input,
+        "estimated downlink bandwidth",
+    ),
+    c(
+        "ttfb_ms",
+        Float,
+        "ms",
+        "view timings",
+        Input,
+        "Time to First Byte",
+    ),
+    c(
+        "fcp_ms",
+        Float,
+        "ms",
+        "view timings",
+        Input,
+        "First Contentful Paint",
+    ),
+    c(
+        "lcp_ms",
+        Float,
+        "ms",
+        "view timings",
+        Input,
+        "Largest Contentful Paint",
+    ),
+    c(
+        "inp_ms",
+        Float,
+        "ms",
+        "view timings",
+        Input,
+        "Interaction to Next Paint",
+    ),
+    c(
+        "cls",
+        Float,
+        "unitless",
+        "view timings",
+        Input,
+        "Cumulative Layout Shift",
+    ),
+    c(
+        "load_ms",
+        Float,
+        "ms",
+        "view timings",
+        Input,
+        "load event end",
+    ),
+    c(
+        "dom_interactive_ms",
+        Float,
+        "ms",
+        "view timings",
+        Input,
+        "DOM interactive",
+    ),
+    c(
+        "dom_complete_ms",
+        Float,
+        "ms",
+        "view timings",
+        Input,
+        "DOM complete",
+    ),
+    c(
+        "resource_url",
+        Text,
+        "",
+        "resource",
+        Input,
+        "URL of the resource or API call",
+    ),
+    c(
+        "resource_type",
+        Dim,
+        "",
+        "resource",
+        Input,
+        "xhr, fetch, script, css, image, font, document, other",
+    ),
     c("method", Dim, "", "resource", Input, "HTTP method"),
-    c("status_code", Int, "", "resource", Input, "HTTP status; 0 = network error / timeout / aborted"),
-    c("duration_ms", Float, "ms", "resource", Input, "duration of the resource, API call, long task or action"),
-    c("transfer_bytes", Int, "bytes", "resource", Input, "bytes transferred"),
-    c("error_type", Dim, "", "error", Input, "error class (TypeError, …)"),
+    c(
+        "status_code",
+        Int,
+        "",
+        "resource",
+        Input,
+        "HTTP status; 0 = network error / timeout / aborted",
+    ),
+    c(
+        "duration_ms",
+        Float,
+        "ms",
+        "resource",
+        Input,
+        "duration of the resource, API call, long task or action",
+    ),
+    c(
+        "transfer_bytes",
+        Int,
+        "bytes",
+        "resource",
+        Input,
+        "bytes transferred",
+    ),
+    c(
+        "error_type",
+        Dim,
+        "",
+        "error",
+        Input,
+        "error class (TypeError, …)",
+    ),
     c("error_message", Text, "", "error", Input, "error message"),
-    c("error_source", Dim, "", "error", Input, "source, console, network, …"),
+    c(
+        "error_source",
+        Dim,
+        "",
+        "error",
+        Input,
+        "source, console, network, …",
+    ),
     c("error_stack", Text, "", "error", Input, "stack trace"),
-    c("fingerprint", Text, "", "error", Derived, "error type + normalised message + top stack frame"),
-    c("action_type", Dim, "", "action", Input, "click, tap, scroll, input, …"),
-    c("target", Text, "", "action", Input, "selector or name of the action target"),
+    c(
+        "fingerprint",
+        Text,
+        "",
+        "error",
+        Derived,
+        "error type + normalised message + top stack frame",
+    ),
+    c(
+        "action_type",
+        Dim,
+        "",
+        "action",
+        Input,
+        "click, tap, scroll, input, …",
+    ),
+    c(
+        "target",
+        Text,
+        "",
+        "action",
+        Input,
+        "selector or name of the action target",
+    ),
     c("x", Int, "CSS px", "action", Input, "pointer x"),
     c("y", Int, "CSS px", "action", Input, "pointer y"),
-    c("frustration", Dim, "", "action", Input, "rage, dead, error (comma-separated when several)"),
+    c(
+        "frustration",
+        Dim,
+        "",
+        "action",
+        Input,
+        "rage, dead, error (comma-separated when several)",
+    ),
 ];
 
 /// Columns an input must contain.
@@ -330,37 +597,6 @@ impl Builder {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_and_indexed() {
-        for (i, c) in COLUMNS.iter().enumerate() {
-            assert_eq!(index_of(c.name), Some(i), "{}", c.name);
-        }
-        assert_eq!(polars_schema().len(), COLUMNS.len());
-    }
-
-    #[test]
-    fn builder_makes_canonical_frame() {
-        let mut b = Builder::new();
-        let mut r = Row::new();
-        r.str("event_type", "view").i64("ts", 1_700_000_000_000).f64("lcp_ms", 1234.5);
-        b.push(r);
-        let df = b.finish().unwrap();
-        assert_eq!(df.height(), 1);
-        assert_eq!(df.schema().as_ref(), &polars_schema());
-    }
-
-    #[test]
-    fn metric_aliases() {
-        assert_eq!(resolve_metric("lcp").unwrap().name, "lcp_ms");
-        assert_eq!(resolve_metric("cls").unwrap().name, "cls");
-        assert!(resolve_metric("browser").is_none());
-    }
-}
-
 /// The schema as a Markdown table (docs/schema.md is generated from this and checked by a test).
 pub fn markdown() -> String {
     let mut s = String::from(
@@ -394,4 +630,37 @@ pub fn markdown() -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_indexed() {
+        for (i, c) in COLUMNS.iter().enumerate() {
+            assert_eq!(index_of(c.name), Some(i), "{}", c.name);
+        }
+        assert_eq!(polars_schema().len(), COLUMNS.len());
+    }
+
+    #[test]
+    fn builder_makes_canonical_frame() {
+        let mut b = Builder::new();
+        let mut r = Row::new();
+        r.str("event_type", "view")
+            .i64("ts", 1_700_000_000_000)
+            .f64("lcp_ms", 1234.5);
+        b.push(r);
+        let df = b.finish().unwrap();
+        assert_eq!(df.height(), 1);
+        assert_eq!(df.schema().as_ref(), &polars_schema());
+    }
+
+    #[test]
+    fn metric_aliases() {
+        assert_eq!(resolve_metric("lcp").unwrap().name, "lcp_ms");
+        assert_eq!(resolve_metric("cls").unwrap().name, "cls");
+        assert!(resolve_metric("browser").is_none());
+    }
 }

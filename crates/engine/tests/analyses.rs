@@ -1,7 +1,6 @@
 //! Every analysis checked against an independent computation written here: plain sorting and
 //! counting over the rows, not the engine's own helpers.
 
-use polars::prelude::*;
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::analysis::errors::{errors, ErrorsOptions};
 use rumlens_engine::analysis::funnel::{funnel, FunnelMode, FunnelOptions};
@@ -58,7 +57,11 @@ fn dataset(n: usize) -> (Dataset, Vec<View>) {
         let base = if device == "mobile" { 2600.0 } else { 1500.0 };
         // log-normal-ish: exp of a sum of uniforms
         let z: f64 = (0..6).map(|_| rng.unit()).sum::<f64>() - 3.0;
-        let lcp = if i % 37 == 0 { None } else { Some((base * (0.6 * z).exp() * 100.0).round() / 100.0) };
+        let lcp = if i % 37 == 0 {
+            None
+        } else {
+            Some((base * (0.6 * z).exp() * 100.0).round() / 100.0)
+        };
         let mut r = Row::new();
         r.str("event_type", "view")
             .i64("ts", ts)
@@ -84,7 +87,7 @@ fn dataset(n: usize) -> (Dataset, Vec<View>) {
 }
 
 /// Type-7 quantile, written out independently.
-fn q7(values: &mut Vec<f64>, p: f64) -> f64 {
+fn q7(values: &mut [f64], p: f64) -> f64 {
     values.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let h = (values.len() as f64 - 1.0) * p;
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
@@ -98,7 +101,12 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn breakdown_matches_sorting_per_segment() {
     let (ds, views) = dataset(6000);
-    let r = breakdown(&ds, &Filter::default(), &BreakdownOptions::new("lcp", &["device_type", "browser"])).unwrap();
+    let r = breakdown(
+        &ds,
+        &Filter::default(),
+        &BreakdownOptions::new("lcp", &["device_type", "browser"]),
+    )
+    .unwrap();
     let mut groups: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
     for v in &views {
         if let Some(l) = v.lcp {
@@ -111,7 +119,13 @@ fn breakdown_matches_sorting_per_segment() {
         let mut vals = groups[&key].clone();
         let n = vals.len();
         assert_eq!(row.n as usize, n);
-        for (got, p) in [(row.p50, 0.5), (row.p75, 0.75), (row.p90, 0.9), (row.p95, 0.95), (row.p99, 0.99)] {
+        for (got, p) in [
+            (row.p50, 0.5),
+            (row.p75, 0.75),
+            (row.p90, 0.9),
+            (row.p95, 0.95),
+            (row.p99, 0.99),
+        ] {
             let want = q7(&mut vals, p);
             assert!(close(got.unwrap(), want), "{key:?} p{p}: {got:?} vs {want}");
         }
@@ -187,7 +201,10 @@ fn trend_matches_bucketed_sorting() {
     let mut groups: BTreeMap<(i64, String), Vec<f64>> = BTreeMap::new();
     for v in &views {
         if let Some(l) = v.lcp {
-            groups.entry((v.ts - v.ts.rem_euclid(6 * 3_600_000), v.device.clone())).or_default().push(l);
+            groups
+                .entry((v.ts - v.ts.rem_euclid(6 * 3_600_000), v.device.clone()))
+                .or_default()
+                .push(l);
         }
     }
     assert_eq!(r.points.len(), groups.len());
@@ -219,9 +236,18 @@ fn hist_counts_every_sample_once() {
         assert_eq!(h.underflow as usize, vals.iter().filter(|v| **v < 500.0).count());
         assert_eq!(h.overflow as usize, vals.iter().filter(|v| **v > 8000.0).count());
         for b in &h.bins {
-            let want = vals.iter().filter(|v| **v >= b.lo && (**v < b.hi || (b.hi == 8000.0 && **v == 8000.0))).count();
+            let want = vals
+                .iter()
+                .filter(|v| **v >= b.lo && (**v < b.hi || (b.hi == 8000.0 && **v == 8000.0)))
+                .count();
             // Edges are computed in floating point; allow a value sitting exactly on an edge.
-            assert!((b.count as i64 - want as i64).abs() <= 1, "bin {}..{}: {} vs {want}", b.lo, b.hi, b.count);
+            assert!(
+                (b.count as i64 - want as i64).abs() <= 1,
+                "bin {}..{}: {} vs {want}",
+                b.lo,
+                b.hi,
+                b.count
+            );
         }
         if log {
             assert!(close(h.bins[1].lo / h.bins[0].lo, h.bins[2].lo / h.bins[1].lo));
@@ -240,13 +266,23 @@ fn summary_counts() {
     let dev = s.dimensions.iter().find(|d| d.column == "device_type").unwrap();
     assert_eq!(dev.distinct, 3);
     let mobiles = views.iter().filter(|v| v.device == "mobile").count() as u64;
-    assert_eq!(dev.values.iter().find(|v| v.value.as_deref() == Some("mobile")).unwrap().count, mobiles);
+    assert_eq!(
+        dev.values
+            .iter()
+            .find(|v| v.value.as_deref() == Some("mobile"))
+            .unwrap()
+            .count,
+        mobiles
+    );
     assert_eq!(s.from_ms, views.iter().map(|v| v.ts).min());
 }
 
 fn event(b: &mut Builder, session: &str, t: i64, kind: &str, url: &str, extra: &[(&str, &str)]) {
     let mut r = Row::new();
-    r.str("event_type", kind).i64("ts", T0 + t * 1000).str("session_id", session).str("url", url);
+    r.str("event_type", kind)
+        .i64("ts", T0 + t * 1000)
+        .str("session_id", session)
+        .str("url", url);
     for (k, v) in extra {
         r.str(k, *v);
     }
@@ -260,12 +296,41 @@ fn errors_group_by_fingerprint_and_endpoint() {
         let s = format!("s{}", i % 10);
         event(&mut b, &s, i, "view", "https://x.test/cart", &[]);
         if i % 3 == 0 {
-            event(&mut b, &s, i, "error", "https://x.test/cart", &[("error_type", "TypeError"), ("error_message", &format!("Failed to fetch https://x.test/api/items/{i}"))]);
+            event(
+                &mut b,
+                &s,
+                i,
+                "error",
+                "https://x.test/cart",
+                &[
+                    ("error_type", "TypeError"),
+                    (
+                        "error_message",
+                        &format!("Failed to fetch https://x.test/api/items/{i}"),
+                    ),
+                ],
+            );
         }
         if i % 5 == 0 {
-            event(&mut b, &s, i, "error", "https://x.test/p/1", &[("error_type", "Error"), ("error_message", &format!("Loading chunk {i} failed"))]);
+            event(
+                &mut b,
+                &s,
+                i,
+                "error",
+                "https://x.test/p/1",
+                &[
+                    ("error_type", "Error"),
+                    ("error_message", &format!("Loading chunk {i} failed")),
+                ],
+            );
         }
-        let status = if i % 4 == 0 { "503" } else if i % 7 == 0 { "0" } else { "200" };
+        let status = if i % 4 == 0 {
+            "503"
+        } else if i % 7 == 0 {
+            "0"
+        } else {
+            "200"
+        };
         let mut r = Row::new();
         r.str("event_type", "resource")
             .i64("ts", T0 + i * 1000)
@@ -334,7 +399,12 @@ fn reach(ds: &Dataset, mode: FunnelMode, by: Option<&str>) -> Vec<(Option<String
         mode,
         by: by.map(str::to_string),
     };
-    funnel(ds, &Filter::default(), &opts).unwrap().steps.iter().map(|s| (s.key.clone(), s.sessions)).collect()
+    funnel(ds, &Filter::default(), &opts)
+        .unwrap()
+        .steps
+        .iter()
+        .map(|s| (s.key.clone(), s.sessions))
+        .collect()
 }
 
 #[test]
@@ -389,10 +459,24 @@ fn parquet_and_ndjson_give_identical_results() {
     let open = |p: &std::path::Path| Dataset::open(&[p.to_string_lossy().into_owned()], &Default::default()).unwrap();
     let (a, b) = (open(&pq), open(&nd));
     let bo = BreakdownOptions::new("lcp", &["device_type", "browser", "release"]);
-    assert_eq!(breakdown(&a, &Filter::default(), &bo).unwrap().rows, breakdown(&b, &Filter::default(), &bo).unwrap().rows);
+    assert_eq!(
+        breakdown(&a, &Filter::default(), &bo).unwrap().rows,
+        breakdown(&b, &Filter::default(), &bo).unwrap().rows
+    );
     let to = TrendOptions::new("lcp", Stat::P75);
-    assert_eq!(trend(&a, &Filter::default(), &to).unwrap().points, trend(&b, &Filter::default(), &to).unwrap().points);
-    let fa = a.collect().unwrap().sort(["ts", "session_id", "url"], Default::default()).unwrap();
-    let fb = b.collect().unwrap().sort(["ts", "session_id", "url"], Default::default()).unwrap();
+    assert_eq!(
+        trend(&a, &Filter::default(), &to).unwrap().points,
+        trend(&b, &Filter::default(), &to).unwrap().points
+    );
+    let fa = a
+        .collect()
+        .unwrap()
+        .sort(["ts", "session_id", "url"], Default::default())
+        .unwrap();
+    let fb = b
+        .collect()
+        .unwrap()
+        .sort(["ts", "session_id", "url"], Default::default())
+        .unwrap();
     assert!(fa.equals_missing(&fb));
 }

@@ -20,7 +20,9 @@ fn open(p: &Path) -> Result<Dataset, EngineError> {
 }
 
 fn rows(ds: &Dataset) -> u64 {
-    summary(ds, &Filter::default(), &SummaryOptions::default()).unwrap().rows
+    summary(ds, &Filter::default(), &SummaryOptions::default())
+        .unwrap()
+        .rows
 }
 
 /// A file with one good line around the bad one: the good rows are kept, the bad one rejected
@@ -68,21 +70,97 @@ fn sample_frame() -> DataFrame {
 fn rejected_rows_are_reported_one_by_one() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    expect_reject(d, "invalid_utf8.ndjson", b"{\"event_type\":\"view\",\"ts\":1791158400000,\"url\":\"\xff\xfe\"}", None, "invalid UTF-8");
+    expect_reject(
+        d,
+        "invalid_utf8.ndjson",
+        b"{\"event_type\":\"view\",\"ts\":1791158400000,\"url\":\"\xff\xfe\"}",
+        None,
+        "invalid UTF-8",
+    );
     expect_reject(d, "not_json.ndjson", b"this is not json", None, "not valid JSON");
     expect_reject(d, "not_object.ndjson", b"[1,2,3]", None, "expected a JSON object");
-    expect_reject(d, "numbers_as_strings.ndjson", br#"{"event_type":"view","ts":1791158400000,"lcp_ms":"2500"}"#, Some("lcp_ms"), "expected a number");
-    expect_reject(d, "negative.ndjson", br#"{"event_type":"view","ts":1791158400000,"inp_ms":-3}"#, Some("inp_ms"), "negative");
-    expect_reject(d, "nan.ndjson", br#"{"event_type":"view","ts":1791158400000,"lcp_ms":NaN}"#, None, "not valid JSON");
-    expect_reject(d, "infinite.ndjson", br#"{"event_type":"view","ts":1791158400000,"lcp_ms":1e999}"#, None, "not valid JSON");
-    expect_reject(d, "ts_seconds.ndjson", br#"{"event_type":"view","ts":1791158400}"#, Some("ts"), "epoch seconds");
-    expect_reject(d, "ts_garbage.ndjson", br#"{"event_type":"view","ts":"yesterday"}"#, Some("ts"), "RFC 3339");
-    expect_reject(d, "ts_far_future.ndjson", br#"{"event_type":"view","ts":"2999-01-01T00:00:00Z"}"#, Some("ts"), "out of range");
-    expect_reject(d, "missing_event_type.ndjson", br#"{"ts":1791158400000}"#, Some("event_type"), "missing required");
-    expect_reject(d, "unknown_event_type.ndjson", br#"{"event_type":"pageview","ts":1791158400000}"#, Some("event_type"), "unknown event type");
-    expect_reject(d, "int_with_fraction.ndjson", br#"{"event_type":"resource","ts":1791158400000,"status_code":200.5}"#, Some("status_code"), "integer");
-    expect_reject(d, "object_for_string.ndjson", br#"{"event_type":"view","ts":1791158400000,"url":{"a":1}}"#, Some("url"), "expected a string");
-    let deep = format!(r#"{{"event_type":"view","ts":1791158400000,"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+    expect_reject(
+        d,
+        "numbers_as_strings.ndjson",
+        br#"{"event_type":"view","ts":1791158400000,"lcp_ms":"2500"}"#,
+        Some("lcp_ms"),
+        "expected a number",
+    );
+    expect_reject(
+        d,
+        "negative.ndjson",
+        br#"{"event_type":"view","ts":1791158400000,"inp_ms":-3}"#,
+        Some("inp_ms"),
+        "negative",
+    );
+    expect_reject(
+        d,
+        "nan.ndjson",
+        br#"{"event_type":"view","ts":1791158400000,"lcp_ms":NaN}"#,
+        None,
+        "not valid JSON",
+    );
+    expect_reject(
+        d,
+        "infinite.ndjson",
+        br#"{"event_type":"view","ts":1791158400000,"lcp_ms":1e999}"#,
+        None,
+        "not valid JSON",
+    );
+    expect_reject(
+        d,
+        "ts_seconds.ndjson",
+        br#"{"event_type":"view","ts":1791158400}"#,
+        Some("ts"),
+        "epoch seconds",
+    );
+    expect_reject(
+        d,
+        "ts_garbage.ndjson",
+        br#"{"event_type":"view","ts":"yesterday"}"#,
+        Some("ts"),
+        "RFC 3339",
+    );
+    expect_reject(
+        d,
+        "ts_far_future.ndjson",
+        br#"{"event_type":"view","ts":"2999-01-01T00:00:00Z"}"#,
+        Some("ts"),
+        "out of range",
+    );
+    expect_reject(
+        d,
+        "missing_event_type.ndjson",
+        br#"{"ts":1791158400000}"#,
+        Some("event_type"),
+        "missing required",
+    );
+    expect_reject(
+        d,
+        "unknown_event_type.ndjson",
+        br#"{"event_type":"pageview","ts":1791158400000}"#,
+        Some("event_type"),
+        "unknown event type",
+    );
+    expect_reject(
+        d,
+        "int_with_fraction.ndjson",
+        br#"{"event_type":"resource","ts":1791158400000,"status_code":200.5}"#,
+        Some("status_code"),
+        "integer",
+    );
+    expect_reject(
+        d,
+        "object_for_string.ndjson",
+        br#"{"event_type":"view","ts":1791158400000,"url":{"a":1}}"#,
+        Some("url"),
+        "expected a string",
+    );
+    let deep = format!(
+        r#"{{"event_type":"view","ts":1791158400000,"x":{}{}}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     expect_reject(d, "deeply_nested.ndjson", deep.as_bytes(), None, "recursion limit");
 }
 
@@ -111,16 +189,27 @@ fn tolerated_inputs() {
     let ds = open(&p).unwrap();
     assert_eq!(rows(&ds), 0);
     // Extra fields and missing optional fields import.
-    let p = write(dir.path(), "extra.ndjson", br#"{"event_type":"view","ts":1791158400000,"custom":{"deep":[1,2]},"another":true}"#);
+    let p = write(
+        dir.path(),
+        "extra.ndjson",
+        br#"{"event_type":"view","ts":1791158400000,"custom":{"deep":[1,2]},"another":true}"#,
+    );
     assert_eq!(rows(&open(&p).unwrap()), 1);
     // A 5 MB single line imports.
-    let big = format!(r#"{{"event_type":"error","ts":1791158400000,"error_message":"{}"}}"#, "x".repeat(5 << 20));
+    let big = format!(
+        r#"{{"event_type":"error","ts":1791158400000,"error_message":"{}"}}"#,
+        "x".repeat(5 << 20)
+    );
     let p = write(dir.path(), "huge_line.ndjson", big.as_bytes());
     let ds = open(&p).unwrap();
     assert_eq!(rows(&ds), 1);
     assert_eq!(ds.report.rejected, 0);
     // CRLF line ends and blank lines.
-    let p = write(dir.path(), "crlf.ndjson", format!("{GOOD}\r\n\r\n{GOOD}\r\n").as_bytes());
+    let p = write(
+        dir.path(),
+        "crlf.ndjson",
+        format!("{GOOD}\r\n\r\n{GOOD}\r\n").as_bytes(),
+    );
     assert_eq!(rows(&open(&p).unwrap()), 2);
 }
 
@@ -129,7 +218,10 @@ fn unreadable_files_are_errors_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     expect_file_error(&write(d, "empty.parquet", b""), "empty");
-    expect_file_error(&write(d, "not_parquet.parquet", b"hello, I am a CSV file\n1,2,3\n"), "not a Parquet file");
+    expect_file_error(
+        &write(d, "not_parquet.parquet", b"hello, I am a CSV file\n1,2,3\n"),
+        "not a Parquet file",
+    );
 
     let mut df = sample_frame();
     let mut bytes = Vec::new();

@@ -10,5 +10,8 @@ fn schema_doc_is_current() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "docs/schema.md is stale: run UPDATE_DOCS=1 cargo test -p rumlens-engine --test docs");
+    assert!(
+        have == want,
+        "docs/schema.md is stale: run UPDATE_DOCS=1 cargo test -p rumlens-engine --test docs"
+    );
 }

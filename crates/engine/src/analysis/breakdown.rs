@@ -89,9 +89,12 @@ fn order_stat(m: &str, rank: Expr) -> Expr {
     let n = len().cast(DataType::Float64);
     when(rank.clone().gt_eq(lit(1.0)).and(rank.clone().lt_eq(n)))
         .then(
-            col(m)
-                .sort(SortOptions::default())
-                .get((rank - lit(1.0)).clip(lit(0.0), (len() - lit(1)).cast(DataType::Float64)).cast(IDX_DTYPE), true),
+            col(m).sort(SortOptions::default()).get(
+                (rank - lit(1.0))
+                    .clip(lit(0.0), (len() - lit(1)).cast(DataType::Float64))
+                    .cast(IDX_DTYPE),
+                true,
+            ),
         )
         .otherwise(lit(NULL).cast(DataType::Float64))
 }
@@ -142,8 +145,16 @@ pub fn breakdown(ds: &Dataset, filter: &Filter, opts: &BreakdownOptions) -> Resu
     let keys: Vec<Vec<Option<String>>> = by.iter().map(|d| str_col(&df, d)).collect::<Result<_>>()?;
     let ns = i64_col(&df, "n")?;
     let get = |name: &str| f64_col(&df, name);
-    let (p50, p75, p90, p95, p99, mean, lo, hi) =
-        (get("p50")?, get("p75")?, get("p90")?, get("p95")?, get("p99")?, get("mean")?, get("ci_lo")?, get("ci_hi")?);
+    let (p50, p75, p90, p95, p99, mean, lo, hi) = (
+        get("p50")?,
+        get("p75")?,
+        get("p90")?,
+        get("p95")?,
+        get("p99")?,
+        get("mean")?,
+        get("ci_lo")?,
+        get("ci_hi")?,
+    );
     let (good, poor) = if thresholds.is_some() {
         (get("good")?, get("poor")?)
     } else {
@@ -191,7 +202,17 @@ impl ToTable for Breakdown {
 
     fn to_table(&self) -> Table {
         let mut cols: Vec<&str> = self.by.iter().map(String::as_str).collect();
-        cols.extend(["n", "p50", "p75", "p75_ci_low", "p75_ci_high", "p90", "p95", "p99", "mean"]);
+        cols.extend([
+            "n",
+            "p50",
+            "p75",
+            "p75_ci_low",
+            "p75_ci_high",
+            "p90",
+            "p95",
+            "p99",
+            "mean",
+        ]);
         if self.thresholds.is_some() {
             cols.extend(["good", "needs_improvement", "poor", "rating"]);
         }
@@ -211,7 +232,12 @@ impl ToTable for Breakdown {
                 r.mean.into(),
             ]);
             if self.thresholds.is_some() {
-                row.extend([r.good.into(), r.needs_improvement.into(), r.poor.into(), r.rating.clone().into()]);
+                row.extend([
+                    r.good.into(),
+                    r.needs_improvement.into(),
+                    r.poor.into(),
+                    r.rating.clone().into(),
+                ]);
             }
             row.push(r.low_n.into());
             t.push(row);

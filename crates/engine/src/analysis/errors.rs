@@ -99,27 +99,41 @@ pub struct Errors {
     pub filter: String,
 }
 
+/// (fingerprint, split value)
+type GroupKey = (String, Option<String>);
+
 fn first_i64(df: &DataFrame, c: &str) -> Result<Option<i64>> {
     Ok(i64_col(df, c)?.first().copied().flatten())
 }
 
 /// Top values of `column` per (fingerprint, key) group.
-fn top_values(errs: &LazyFrame, keys: &[&str], column: &str, top: usize) -> Result<HashMap<(String, Option<String>), Vec<Count>>> {
+fn top_values(errs: &LazyFrame, keys: &[&str], column: &str, top: usize) -> Result<HashMap<GroupKey, Vec<Count>>> {
     let mut group: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     group.push(col(column));
     let df = errs
         .clone()
         .group_by(group)
         .agg([len().alias("n")])
-        .sort_by_exprs([col("n"), col(column)], SortMultipleOptions::default().with_order_descending_multi([true, false]).with_nulls_last(true))
+        .sort_by_exprs(
+            [col("n"), col(column)],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([true, false])
+                .with_nulls_last(true),
+        )
         .collect()?;
     let fps = str_col(&df, "fingerprint")?;
-    let split = if keys.len() > 1 { str_col(&df, keys[1])? } else { vec![None; df.height()] };
+    let split = if keys.len() > 1 {
+        str_col(&df, keys[1])?
+    } else {
+        vec![None; df.height()]
+    };
     let vals = str_col(&df, column)?;
     let ns = i64_col(&df, "n")?;
     let mut out: HashMap<(String, Option<String>), Vec<Count>> = HashMap::new();
     for i in 0..df.height() {
-        let e = out.entry((fps[i].clone().unwrap_or_default(), split[i].clone())).or_default();
+        let e = out
+            .entry((fps[i].clone().unwrap_or_default(), split[i].clone()))
+            .or_default();
         if e.len() < top {
             e.push(Count {
                 value: vals[i].clone(),
@@ -135,15 +149,29 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
     let lf = ds.filtered(filter)?;
     let totals = lf
         .clone()
-        .select([col("session_id").drop_nulls().n_unique().alias("sessions"), ts_ms().min().alias("lo"), ts_ms().max().alias("hi")])
+        .select([
+            col("session_id").drop_nulls().n_unique().alias("sessions"),
+            ts_ms().min().alias("lo"),
+            ts_ms().max().alias("hi"),
+        ])
         .collect()?;
     let total_sessions = first_i64(&totals, "sessions")?.unwrap_or(0) as u64;
     let span = first_i64(&totals, "lo")?.zip(first_i64(&totals, "hi")?);
     let width = opts.bucket.resolve(span.map_or(0, |(lo, hi)| hi - lo));
     let first_bucket = span.map_or(0, |(lo, _)| lo.div_euclid(width) * width);
-    let n_buckets = span.map_or(0, |(_, hi)| ((hi.div_euclid(width) * width - first_bucket) / width + 1) as usize);
+    let n_buckets = span.map_or(0, |(_, hi)| {
+        ((hi.div_euclid(width) * width - first_bucket) / width + 1) as usize
+    });
 
-    let mut cols = vec![col("fingerprint"), col("error_type"), col("error_message"), col("session_id"), col("ts"), col("page_group"), col("browser")];
+    let mut cols = vec![
+        col("fingerprint"),
+        col("error_type"),
+        col("error_message"),
+        col("session_id"),
+        col("ts"),
+        col("page_group"),
+        col("browser"),
+    ];
     if let Some(b) = by {
         if !["page_group", "browser", "error_type"].contains(&b) {
             cols.push(col(b));
@@ -172,7 +200,10 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
             col("error_type").drop_nulls().first().alias("error_type"),
             col("error_message").drop_nulls().first().alias("example"),
         ])
-        .sort_by_exprs([col("count"), col("fingerprint")], SortMultipleOptions::default().with_order_descending_multi([true, false]))
+        .sort_by_exprs(
+            [col("count"), col("fingerprint")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
         .collect()?;
     let total_errors: u64 = i64_col(&groups, "count")?.into_iter().flatten().sum::<i64>() as u64;
     let groups = groups.head(Some(opts.limit));
@@ -181,7 +212,7 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
     let mut bucket_keys = key_exprs.clone();
     bucket_keys.push((ts_ms().floor_div(lit(width)) * lit(width)).alias("bucket"));
     let per_bucket = errs.clone().group_by(bucket_keys).agg([len().alias("n")]).collect()?;
-    let mut trends: HashMap<(String, Option<String>), Vec<u64>> = HashMap::new();
+    let mut trends: HashMap<GroupKey, Vec<u64>> = HashMap::new();
     {
         let fps = str_col(&per_bucket, "fingerprint")?;
         let split = match by {
@@ -191,7 +222,9 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         let b = i64_col(&per_bucket, "bucket")?;
         let n = i64_col(&per_bucket, "n")?;
         for i in 0..per_bucket.height() {
-            let v = trends.entry((fps[i].clone().unwrap_or_default(), split[i].clone())).or_insert_with(|| vec![0; n_buckets]);
+            let v = trends
+                .entry((fps[i].clone().unwrap_or_default(), split[i].clone()))
+                .or_insert_with(|| vec![0; n_buckets]);
             let idx = ((b[i].unwrap_or(first_bucket) - first_bucket) / width) as usize;
             if let Some(slot) = v.get_mut(idx) {
                 *slot += n[i].unwrap_or(0) as u64;
@@ -203,7 +236,12 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         Some(b) => str_col(&groups, b)?,
         None => vec![None; groups.height()],
     };
-    let (count, sessions, first, last) = (i64_col(&groups, "count")?, i64_col(&groups, "sessions")?, i64_col(&groups, "first")?, i64_col(&groups, "last")?);
+    let (count, sessions, first, last) = (
+        i64_col(&groups, "count")?,
+        i64_col(&groups, "sessions")?,
+        i64_col(&groups, "first")?,
+        i64_col(&groups, "last")?,
+    );
     let (types, examples) = (str_col(&groups, "error_type")?, str_col(&groups, "example")?);
     let hotspots = (0..groups.height())
         .map(|i| {
@@ -216,7 +254,11 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
                 example_message: examples[i].clone(),
                 count: count[i].unwrap_or(0) as u64,
                 sessions: s,
-                session_share: if total_sessions > 0 { s as f64 / total_sessions as f64 } else { 0.0 },
+                session_share: if total_sessions > 0 {
+                    s as f64 / total_sessions as f64
+                } else {
+                    0.0
+                },
                 first_seen_ms: first[i].unwrap_or(0),
                 last_seen_ms: last[i].unwrap_or(0),
                 top_pages: pages.get(&k).cloned().unwrap_or_default(),
@@ -242,18 +284,36 @@ fn api_failures(lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
     let calls = lf
         .clone()
         .filter(
-            col("event_type")
-                .eq(lit("resource"))
-                .and(col("resource_type").is_in(lit(Series::new("t".into(), ["fetch", "xhr"])).implode(false), false).or(col("method").is_not_null())),
+            col("event_type").eq(lit("resource")).and(
+                col("resource_type")
+                    .is_in(lit(Series::new("t".into(), ["fetch", "xhr"])).implode(false), false)
+                    .or(col("method").is_not_null()),
+            ),
         )
-        .select([col("method"), col("resource_url"), col("status_code"), col("session_id"), ts_ms().alias("t")]);
-    let distinct = calls.clone().select([col("method"), col("resource_url")]).unique(None, UniqueKeepStrategy::Any).collect()?;
+        .select([
+            col("method"),
+            col("resource_url"),
+            col("status_code"),
+            col("session_id"),
+            ts_ms().alias("t"),
+        ]);
+    let distinct = calls
+        .clone()
+        .select([col("method"), col("resource_url")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()?;
     let methods = str_col(&distinct, "method")?;
     let urls = str_col(&distinct, "resource_url")?;
     let endpoints: Vec<String> = methods
         .iter()
         .zip(&urls)
-        .map(|(m, u)| format!("{} {}", m.as_deref().unwrap_or("GET"), normalise_path(url_path(u.as_deref().unwrap_or("")))))
+        .map(|(m, u)| {
+            format!(
+                "{} {}",
+                m.as_deref().unwrap_or("GET"),
+                normalise_path(url_path(u.as_deref().unwrap_or("")))
+            )
+        })
         .collect();
     let mut map = distinct;
     map.with_column(Column::new("endpoint".into(), endpoints))?;
@@ -261,7 +321,12 @@ fn api_failures(lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
     args.nulls_equal = true;
     let failed = col("status_code").gt_eq(lit(400)).or(col("status_code").eq(lit(0)));
     let joined = calls
-        .join(map.lazy(), [col("method"), col("resource_url")], [col("method"), col("resource_url")], args)
+        .join(
+            map.lazy(),
+            [col("method"), col("resource_url")],
+            [col("method"), col("resource_url")],
+            args,
+        )
         .with_column(failed.fill_null(lit(false)).alias("failed"))
         .collect()?
         .lazy();
@@ -271,19 +336,29 @@ fn api_failures(lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
         .agg([
             len().alias("calls"),
             col("failed").cast(DataType::Int64).sum().alias("failures"),
-            col("session_id").filter(col("failed")).drop_nulls().n_unique().alias("sessions"),
+            col("session_id")
+                .filter(col("failed"))
+                .drop_nulls()
+                .n_unique()
+                .alias("sessions"),
             col("t").filter(col("failed")).min().alias("first"),
             col("t").filter(col("failed")).max().alias("last"),
         ])
         .filter(col("failures").gt(lit(0)))
-        .sort_by_exprs([col("failures"), col("endpoint")], SortMultipleOptions::default().with_order_descending_multi([true, false]))
+        .sort_by_exprs(
+            [col("failures"), col("endpoint")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
         .limit(limit as IdxSize)
         .collect()?;
     let statuses = joined
         .filter(col("failed"))
         .group_by([col("endpoint"), col("status_code")])
         .agg([len().alias("n")])
-        .sort_by_exprs([col("n"), col("status_code")], SortMultipleOptions::default().with_order_descending_multi([true, false]))
+        .sort_by_exprs(
+            [col("n"), col("status_code")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
         .collect()?;
     let mut status_map: HashMap<String, Vec<Count>> = HashMap::new();
     {
@@ -301,7 +376,13 @@ fn api_failures(lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
         }
     }
     let e = str_col(&agg, "endpoint")?;
-    let (calls, failures, sessions, first, last) = (i64_col(&agg, "calls")?, i64_col(&agg, "failures")?, i64_col(&agg, "sessions")?, i64_col(&agg, "first")?, i64_col(&agg, "last")?);
+    let (calls, failures, sessions, first, last) = (
+        i64_col(&agg, "calls")?,
+        i64_col(&agg, "failures")?,
+        i64_col(&agg, "sessions")?,
+        i64_col(&agg, "first")?,
+        i64_col(&agg, "last")?,
+    );
     Ok((0..agg.height())
         .map(|i| {
             let c = calls[i].unwrap_or(0) as u64;
@@ -339,7 +420,17 @@ impl ToTable for Errors {
         if let Some(b) = &self.by {
             cols.push(b.as_str());
         }
-        cols.extend(["count", "sessions", "session_share", "first_seen", "last_seen", "top_pages", "top_browsers", "example_message", "trend"]);
+        cols.extend([
+            "count",
+            "sessions",
+            "session_share",
+            "first_seen",
+            "last_seen",
+            "top_pages",
+            "top_browsers",
+            "example_message",
+            "trend",
+        ]);
         let mut t = Table::new(&cols);
         for (i, h) in self.hotspots.iter().enumerate() {
             let mut row: Vec<Value> = vec![(i as u64 + 1).into(), h.fingerprint.clone().into()];
@@ -366,7 +457,16 @@ impl ToTable for Errors {
 impl Errors {
     /// Failed API endpoints.
     pub fn api_table(&self) -> Table {
-        let mut t = Table::new(&["endpoint", "calls", "failures", "failure_rate", "sessions", "statuses", "first_failure", "last_failure"]);
+        let mut t = Table::new(&[
+            "endpoint",
+            "calls",
+            "failures",
+            "failure_rate",
+            "sessions",
+            "statuses",
+            "first_failure",
+            "last_failure",
+        ]);
         for a in &self.api {
             t.push(vec![
                 a.endpoint.clone().into(),
@@ -382,4 +482,3 @@ impl Errors {
         t
     }
 }
-

@@ -35,7 +35,9 @@ impl FunnelMode {
             "strict" => Ok(FunnelMode::Strict),
             "ordered" => Ok(FunnelMode::Ordered),
             "any" => Ok(FunnelMode::Any),
-            _ => Err(EngineError::invalid(format!("unknown funnel mode `{s}`: use strict, ordered or any"))),
+            _ => Err(EngineError::invalid(format!(
+                "unknown funnel mode `{s}`: use strict, ordered or any"
+            ))),
         }
     }
 }
@@ -109,6 +111,12 @@ pub struct Funnel {
     pub filter: String,
 }
 
+/// Per split value: sessions reaching each step and the times from the previous step.
+struct Reach {
+    counts: Vec<u64>,
+    deltas: Vec<Vec<f64>>,
+}
+
 /// Per-session outcome: how many steps reached and the time of each reached step.
 fn walk(seq: &[(i64, Vec<bool>)], n_steps: usize, mode: FunnelMode) -> Vec<i64> {
     match mode {
@@ -180,7 +188,10 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
         .filter(col("session_id").is_not_null())
         .select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
         .with_column(col("ts").dt().timestamp(TimeUnit::Milliseconds).alias("ts"))
-        .sort(["session_id", "ts"], SortMultipleOptions::default().with_maintain_order(true))
+        .sort(
+            ["session_id", "ts"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
         .collect()?;
     let sessions = str_col(&df, "session_id")?;
     let ts = i64_col(&df, "ts")?;
@@ -200,8 +211,7 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
         None => vec![None; df.height()],
     };
     let n_steps = steps.len();
-    // key -> (sessions reaching ≥ k steps, per-step time deltas)
-    let mut reach: BTreeMap<Option<String>, (Vec<u64>, Vec<Vec<f64>>)> = BTreeMap::new();
+    let mut reach: BTreeMap<Option<String>, Reach> = BTreeMap::new();
     let mut i = 0;
     while i < df.height() {
         let sid = &sessions[i];
@@ -232,19 +242,22 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
         }
         i = j;
         let times = walk(&seq, n_steps, opts.mode);
-        let entry = reach.entry(key).or_insert_with(|| (vec![0; n_steps], vec![Vec::new(); n_steps]));
+        let entry = reach.entry(key).or_insert_with(|| Reach {
+            counts: vec![0; n_steps],
+            deltas: vec![Vec::new(); n_steps],
+        });
         for k in 0..times.len() {
-            entry.0[k] += 1;
+            entry.counts[k] += 1;
             if k > 0 && opts.mode != FunnelMode::Any {
-                entry.1[k].push((times[k] - times[k - 1]) as f64);
+                entry.deltas[k].push((times[k] - times[k - 1]) as f64);
             }
         }
     }
     let labels = opts.steps.clone();
     let mut out = Vec::new();
-    let mut keys: Vec<(Option<String>, (Vec<u64>, Vec<Vec<f64>>))> = reach.into_iter().collect();
-    keys.sort_by(|a, b| b.1 .0[0].cmp(&a.1 .0[0]).then(a.0.cmp(&b.0)));
-    for (key, (counts, mut deltas)) in keys {
+    let mut keys: Vec<(Option<String>, Reach)> = reach.into_iter().collect();
+    keys.sort_by(|a, b| b.1.counts[0].cmp(&a.1.counts[0]).then(a.0.cmp(&b.0)));
+    for (key, Reach { counts, mut deltas }) in keys {
         if counts[0] == 0 {
             continue;
         }
@@ -285,7 +298,15 @@ impl ToTable for Funnel {
         if let Some(b) = &self.by {
             cols.push(b.as_str());
         }
-        cols.extend(["sessions", "conversion_from_previous", "conversion_from_first", "dropoff", "dropoff_rate", "median_time_ms", "p75_time_ms"]);
+        cols.extend([
+            "sessions",
+            "conversion_from_previous",
+            "conversion_from_first",
+            "dropoff",
+            "dropoff_rate",
+            "median_time_ms",
+            "p75_time_ms",
+        ]);
         let mut t = Table::new(&cols);
         for s in &self.steps {
             let mut row: Vec<Value> = vec![(s.step as u64).into(), s.label.clone().into()];

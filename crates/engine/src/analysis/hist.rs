@@ -171,13 +171,31 @@ impl ToTable for Histogram {
     fn to_table(&self) -> Table {
         let mut t = Table::new(&["bin_lo", "bin_hi", "count", "share", "band"]);
         if self.underflow > 0 {
-            t.push(vec![Value::Null, self.bins.first().map(|b| b.lo).into(), self.underflow.into(), (self.underflow as f64 / self.n as f64).into(), Value::Null]);
+            t.push(vec![
+                Value::Null,
+                self.bins.first().map(|b| b.lo).into(),
+                self.underflow.into(),
+                (self.underflow as f64 / self.n as f64).into(),
+                Value::Null,
+            ]);
         }
         for b in &self.bins {
-            t.push(vec![b.lo.into(), b.hi.into(), b.count.into(), b.share.into(), b.band.clone().into()]);
+            t.push(vec![
+                b.lo.into(),
+                b.hi.into(),
+                b.count.into(),
+                b.share.into(),
+                b.band.clone().into(),
+            ]);
         }
         if self.overflow > 0 {
-            t.push(vec![self.bins.last().map(|b| b.hi).into(), Value::Null, self.overflow.into(), (self.overflow as f64 / self.n as f64).into(), Value::Null]);
+            t.push(vec![
+                self.bins.last().map(|b| b.hi).into(),
+                Value::Null,
+                self.overflow.into(),
+                (self.overflow as f64 / self.n as f64).into(),
+                Value::Null,
+            ]);
         }
         t
     }

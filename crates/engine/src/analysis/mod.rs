@@ -16,7 +16,10 @@ use polars::prelude::*;
 pub fn metric(name: &str) -> Result<&'static ColumnDef> {
     schema::resolve_metric(name).ok_or_else(|| {
         let known: Vec<&str> = schema::metrics().map(|c| c.name).collect();
-        EngineError::invalid(format!("unknown metric `{name}`; numeric columns are: {}", known.join(", ")))
+        EngineError::invalid(format!(
+            "unknown metric `{name}`; numeric columns are: {}",
+            known.join(", ")
+        ))
     })
 }
 
@@ -26,7 +29,10 @@ pub fn dimension(name: &str) -> Result<&'static str> {
         Some(c) if matches!(c.kind, schema::Kind::Dim | schema::Kind::Text) => Ok(c.name),
         _ => {
             let known: Vec<&str> = schema::dimensions().map(|c| c.name).collect();
-            Err(EngineError::invalid(format!("unknown dimension `{name}`; dimensions are: {}", known.join(", "))))
+            Err(EngineError::invalid(format!(
+                "unknown dimension `{name}`; dimensions are: {}",
+                known.join(", ")
+            )))
         }
     }
 }
@@ -81,14 +87,20 @@ impl Bucket {
             return Ok(Bucket::Auto);
         }
         let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-        let n: i64 = num.parse().map_err(|_| EngineError::invalid(format!("bad bucket `{s}`: use auto, 1m, 15m, 1h, 6h, 1d…")))?;
+        let n: i64 = num
+            .parse()
+            .map_err(|_| EngineError::invalid(format!("bad bucket `{s}`: use auto, 1m, 15m, 1h, 6h, 1d…")))?;
         let unit_ms = match unit {
             "s" => 1_000,
             "m" | "min" => 60_000,
             "h" => 3_600_000,
             "d" => 86_400_000,
             "w" => 7 * 86_400_000,
-            _ => return Err(EngineError::invalid(format!("bad bucket unit in `{s}`: use s, m, h, d or w"))),
+            _ => {
+                return Err(EngineError::invalid(format!(
+                    "bad bucket unit in `{s}`: use s, m, h, d or w"
+                )))
+            }
         };
         if n <= 0 {
             return Err(EngineError::invalid("bucket must be positive"));
@@ -102,8 +114,19 @@ impl Bucket {
             Bucket::Ms(ms) => ms,
             Bucket::Auto => {
                 const CANDIDATES: [i64; 13] = [
-                    60_000, 300_000, 900_000, 1_800_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000,
-                    12 * 3_600_000, 86_400_000, 2 * 86_400_000, 7 * 86_400_000, 14 * 86_400_000, 30 * 86_400_000,
+                    60_000,
+                    300_000,
+                    900_000,
+                    1_800_000,
+                    3_600_000,
+                    3 * 3_600_000,
+                    6 * 3_600_000,
+                    12 * 3_600_000,
+                    86_400_000,
+                    2 * 86_400_000,
+                    7 * 86_400_000,
+                    14 * 86_400_000,
+                    30 * 86_400_000,
                 ];
                 CANDIDATES
                     .iter()
@@ -117,7 +140,13 @@ impl Bucket {
 
 /// Human form of a bucket width.
 pub fn bucket_label(ms: i64) -> String {
-    for (unit, size) in [("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)] {
+    for (unit, size) in [
+        ("w", 7 * 86_400_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+    ] {
         if ms % size == 0 {
             return format!("{}{unit}", ms / size);
         }

@@ -154,7 +154,17 @@ impl ToTable for Summary {
             }
         }
         for r in &self.reject_examples {
-            fact("reject", &format!("{}:{}", r.file.display(), r.line), format!("{}{}", r.field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default(), r.reason).into(), Value::Null);
+            fact(
+                "reject",
+                &format!("{}:{}", r.file.display(), r.line),
+                format!(
+                    "{}{}",
+                    r.field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default(),
+                    r.reason
+                )
+                .into(),
+                Value::Null,
+            );
         }
         t
     }

@@ -1,6 +1,9 @@
 //! `trend`: a statistic of a metric per time bucket, optionally split by one dimension.
 
-use super::{bucket_label, default_event_type, dimension, f64_col, for_event_type, i64_col, metric, str_col, time_span, ts_ms, Bucket};
+use super::{
+    bucket_label, default_event_type, dimension, f64_col, for_event_type, i64_col, metric, str_col, time_span, ts_ms,
+    Bucket,
+};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
 use crate::filter::{fmt_ts, Filter};
@@ -31,7 +34,11 @@ impl Stat {
             "p99" => Stat::P99,
             "mean" | "avg" => Stat::Mean,
             "count" | "n" => Stat::Count,
-            _ => return Err(EngineError::invalid(format!("unknown statistic `{s}`: use p50, p75, p90, p95, p99, mean or count"))),
+            _ => {
+                return Err(EngineError::invalid(format!(
+                    "unknown statistic `{s}`: use p50, p75, p90, p95, p99, mean or count"
+                )))
+            }
         })
     }
     pub fn name(self) -> &'static str {
@@ -145,7 +152,12 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
             .clone()
             .group_by([col(b)])
             .agg([len().alias("n")])
-            .sort_by_exprs([col("n"), col(b)], SortMultipleOptions::default().with_order_descending_multi([true, false]).with_nulls_last(true))
+            .sort_by_exprs(
+                [col("n"), col(b)],
+                SortMultipleOptions::default()
+                    .with_order_descending_multi([true, false])
+                    .with_nulls_last(true),
+            )
             .collect()?;
         let mut keys = str_col(&counts, b)?;
         if keys.len() > opts.max_series {

@@ -24,7 +24,8 @@ fn patterns() -> &'static Patterns {
     P.get_or_init(|| Patterns {
         url: Regex::new(r#"\b(?:https?|wss?|file|blob|chrome-extension)://[^\s'"`)]+"#).expect("static regex"),
         quoted: Regex::new(r#"'[^']*'|"[^"]*"|`[^`]*`"#).expect("static regex"),
-        uuid: Regex::new(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b").expect("static regex"),
+        uuid: Regex::new(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+            .expect("static regex"),
         hex: Regex::new(r"\b(?:0x[0-9a-fA-F]+|[0-9a-fA-F]{6,})\b").expect("static regex"),
         num: Regex::new(r"\b\d+(?:\.\d+)?\b").expect("static regex"),
         space: Regex::new(r"\s+").expect("static regex"),
@@ -66,10 +67,16 @@ pub fn top_frame(stack: &str) -> Option<String> {
     for line in stack.lines() {
         let caps = p.chrome_frame.captures(line).or_else(|| {
             let l = line.trim();
-            (l.contains('@') && (l.contains('/') || l.contains(':'))).then(|| p.gecko_frame.captures(l)).flatten()
+            (l.contains('@') && (l.contains('/') || l.contains(':')))
+                .then(|| p.gecko_frame.captures(l))
+                .flatten()
         });
         let Some(caps) = caps else { continue };
-        let func = caps.get(1).map(|m| m.as_str().trim()).filter(|f| !f.is_empty()).unwrap_or("<anonymous>");
+        let func = caps
+            .get(1)
+            .map(|m| m.as_str().trim())
+            .filter(|f| !f.is_empty())
+            .unwrap_or("<anonymous>");
         let loc = caps.get(2).map(|m| m.as_str()).unwrap_or("");
         let file = loc.split(['?', '#']).next().unwrap_or("");
         let file = file.rsplit('/').next().unwrap_or(file);
@@ -103,8 +110,14 @@ mod tests {
             normalise_message("Cannot read properties of undefined (reading 'price')"),
             "Cannot read properties of undefined (reading <str>)"
         );
-        assert_eq!(normalise_message("ChunkLoadError: Loading chunk 873 failed."), "ChunkLoadError: Loading chunk <n> failed.");
-        assert_eq!(normalise_message("order 3f2b8c1e-9d4a-4c7b-8e2f-1a2b3c4d5e6f not found"), "order <uuid> not found");
+        assert_eq!(
+            normalise_message("ChunkLoadError: Loading chunk 873 failed."),
+            "ChunkLoadError: Loading chunk <n> failed."
+        );
+        assert_eq!(
+            normalise_message("order 3f2b8c1e-9d4a-4c7b-8e2f-1a2b3c4d5e6f not found"),
+            "order <uuid> not found"
+        );
         assert_eq!(normalise_message("bad id 5f3a9c2b77e1"), "bad id <hex>");
     }
 
@@ -118,7 +131,11 @@ mod tests {
         assert_eq!(top_frame(gecko).as_deref(), Some("addToCart (main.js)"));
         assert_eq!(top_frame("no frames here"), None);
         assert_eq!(
-            fingerprint(Some("TypeError"), Some("Cannot read properties of undefined (reading 'price')"), Some(chrome)),
+            fingerprint(
+                Some("TypeError"),
+                Some("Cannot read properties of undefined (reading 'price')"),
+                Some(chrome)
+            ),
             "TypeError: Cannot read properties of undefined (reading <str>) at renderCartTotal (cart.js)"
         );
     }

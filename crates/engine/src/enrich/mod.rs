@@ -23,7 +23,11 @@ fn str_values(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
 
 fn distinct(lf: &LazyFrame, cols: &[&str]) -> Result<DataFrame> {
     let exprs: Vec<Expr> = cols.iter().map(|c| col(*c)).collect();
-    Ok(lf.clone().select(exprs).unique(None, UniqueKeepStrategy::Any).collect()?)
+    Ok(lf
+        .clone()
+        .select(exprs)
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()?)
 }
 
 fn left_join_on(lf: LazyFrame, other: DataFrame, keys: &[&str]) -> LazyFrame {
@@ -48,16 +52,31 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
     // User agents.
     const UA_COLS: [&str; 5] = ["device_type", "browser", "browser_version", "os", "os_version"];
     let uas = str_values(&distinct(&lf, &["user_agent"])?, "user_agent")?;
-    let parsed: Vec<ua::UaInfo> = uas.iter().map(|u| u.as_deref().map(ua::parse).unwrap_or_default()).collect();
+    let parsed: Vec<ua::UaInfo> = uas
+        .iter()
+        .map(|u| u.as_deref().map(ua::parse).unwrap_or_default())
+        .collect();
     let ua_df = DataFrame::new(
         uas.len(),
         vec![
             Column::new("user_agent".into(), &uas),
-            Column::new("_d_device_type".into(), parsed.iter().map(|p| p.device_type).collect::<Vec<_>>()),
-            Column::new("_d_browser".into(), parsed.iter().map(|p| p.browser.clone()).collect::<Vec<_>>()),
-            Column::new("_d_browser_version".into(), parsed.iter().map(|p| p.browser_version.clone()).collect::<Vec<_>>()),
+            Column::new(
+                "_d_device_type".into(),
+                parsed.iter().map(|p| p.device_type).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "_d_browser".into(),
+                parsed.iter().map(|p| p.browser.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "_d_browser_version".into(),
+                parsed.iter().map(|p| p.browser_version.clone()).collect::<Vec<_>>(),
+            ),
             Column::new("_d_os".into(), parsed.iter().map(|p| p.os.clone()).collect::<Vec<_>>()),
-            Column::new("_d_os_version".into(), parsed.iter().map(|p| p.os_version.clone()).collect::<Vec<_>>()),
+            Column::new(
+                "_d_os_version".into(),
+                parsed.iter().map(|p| p.os_version.clone()).collect::<Vec<_>>(),
+            ),
         ],
     )?;
     let lf = left_join_on(lf, ua_df, &["user_agent"]).with_columns(prefer_input(&UA_COLS));
@@ -70,8 +89,14 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
         codes.len(),
         vec![
             Column::new("_country_key".into(), &codes),
-            Column::new("_d_region".into(), codes.iter().map(|c| table[*c].continent.as_str()).collect::<Vec<_>>()),
-            Column::new("_d_subregion".into(), codes.iter().map(|c| table[*c].subregion.as_str()).collect::<Vec<_>>()),
+            Column::new(
+                "_d_region".into(),
+                codes.iter().map(|c| table[*c].continent.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "_d_subregion".into(),
+                codes.iter().map(|c| table[*c].subregion.as_str()).collect::<Vec<_>>(),
+            ),
         ],
     )?;
     let lf = lf
@@ -93,7 +118,10 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
         .collect();
     let page_df = DataFrame::new(
         urls.len(),
-        vec![Column::new("url".into(), &urls), Column::new("_d_page_group".into(), &groups)],
+        vec![
+            Column::new("url".into(), &urls),
+            Column::new("_d_page_group".into(), &groups),
+        ],
     )?;
     let lf = left_join_on(lf, page_df, &["url"]).with_columns(prefer_input(&["page_group"]));
 
@@ -113,14 +141,12 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
     let mut args = JoinArgs::new(JoinType::Left);
     args.nulls_equal = true;
     let on: Vec<Expr> = ERR_KEYS.iter().map(|k| col(*k)).collect();
-    let lf = lf
-        .join(err_df.lazy(), on.clone(), on, args)
-        .with_column(
-            when(col("event_type").eq(lit("error")))
-                .then(coalesce(&[col("fingerprint"), col("_d_fingerprint")]))
-                .otherwise(col("fingerprint"))
-                .alias("fingerprint"),
-        );
+    let lf = lf.join(err_df.lazy(), on.clone(), on, args).with_column(
+        when(col("event_type").eq(lit("error")))
+            .then(coalesce(&[col("fingerprint"), col("_d_fingerprint")]))
+            .otherwise(col("fingerprint"))
+            .alias("fingerprint"),
+    );
     // Keep the canonical columns only (drops the `_d_*` helpers).
     Ok(lf.select(order))
 }

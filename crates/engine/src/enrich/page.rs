@@ -29,7 +29,10 @@ impl PageRules {
                 continue;
             }
             let Some((pat, group)) = line.split_once("->") else {
-                return Err(EngineError::file(origin, format!("line {}: expected `REGEX -> GROUP`", i + 1)));
+                return Err(EngineError::file(
+                    origin,
+                    format!("line {}: expected `REGEX -> GROUP`", i + 1),
+                ));
             };
             let pattern = Regex::new(pat.trim())
                 .map_err(|e| EngineError::file(origin, format!("line {}: bad regex: {e}", i + 1)))?;
@@ -60,7 +63,8 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        uuid: Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$").expect("static regex"),
+        uuid: Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+            .expect("static regex"),
         hex: Regex::new(r"^[0-9a-fA-F]{8,}$").expect("static regex"),
         email: Regex::new(r"^[^@/\s]+@[^@/\s]+\.[^@/\s]+$").expect("static regex"),
         num: Regex::new(r"^\d+$").expect("static regex"),
@@ -104,7 +108,11 @@ fn normalise_segment(seg: &str) -> &str {
 
 /// Built-in normalisation of a path.
 pub fn normalise_path(path: &str) -> String {
-    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).map(normalise_segment).collect();
+    let segs: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(normalise_segment)
+        .collect();
     if segs.is_empty() {
         "/".to_string()
     } else {
@@ -132,14 +140,23 @@ mod tests {
         let r = PageRules::default();
         assert_eq!(page_group("https://shop.example.com/", &r), "/");
         assert_eq!(page_group("https://shop.example.com", &r), "/");
-        assert_eq!(page_group("https://shop.example.com/product/10234?utm_source=x#top", &r), "/product/:id");
+        assert_eq!(
+            page_group("https://shop.example.com/product/10234?utm_source=x#top", &r),
+            "/product/:id"
+        );
         assert_eq!(
             page_group("https://a.b/account/orders/3f2b8c1e-9d4a-4c7b-8e2f-1a2b3c4d5e6f/", &r),
             "/account/orders/:uuid"
         );
-        assert_eq!(page_group("/static/js/9f8e7d6c5b4a.js", &r), "/static/js/9f8e7d6c5b4a.js");
+        assert_eq!(
+            page_group("/static/js/9f8e7d6c5b4a.js", &r),
+            "/static/js/9f8e7d6c5b4a.js"
+        );
         assert_eq!(page_group("/build/9f8e7d6c5b4a3210", &r), "/build/:hash");
-        assert_eq!(page_group("/users/jane@example.com/profile", &r), "/users/:email/profile");
+        assert_eq!(
+            page_group("/users/jane@example.com/profile", &r),
+            "/users/:email/profile"
+        );
         assert_eq!(page_group("/category/shoes", &r), "/category/shoes");
     }
 

@@ -25,8 +25,22 @@ fn extractor() -> Option<&'static ua_parser::Extractor<'static>> {
 }
 
 const DESKTOP_OS: &[&str] = &[
-    "Windows", "Mac OS X", "Linux", "Ubuntu", "Chrome OS", "Fedora", "Debian", "FreeBSD", "OpenBSD", "NetBSD",
-    "Solaris", "Mandriva", "SUSE", "Red Hat", "Gentoo", "Arch Linux",
+    "Windows",
+    "Mac OS X",
+    "Linux",
+    "Ubuntu",
+    "Chrome OS",
+    "Fedora",
+    "Debian",
+    "FreeBSD",
+    "OpenBSD",
+    "NetBSD",
+    "Solaris",
+    "Mandriva",
+    "SUSE",
+    "Red Hat",
+    "Gentoo",
+    "Arch Linux",
 ];
 
 /// Parse one user agent. Call once per distinct value.
@@ -40,7 +54,12 @@ pub fn parse(ua: &str) -> UaInfo {
     let os_name = os.as_ref().map(|o| o.os.to_string());
     let os_version = os.as_ref().and_then(|o| o.major.as_ref().map(|m| m.to_string()));
     let device = dev.as_ref().map(|d| d.device.to_string()).unwrap_or_default();
-    let device_type = classify(ua, &device, browser.as_deref().unwrap_or(""), os_name.as_deref().unwrap_or(""));
+    let device_type = classify(
+        ua,
+        &device,
+        browser.as_deref().unwrap_or(""),
+        os_name.as_deref().unwrap_or(""),
+    );
     UaInfo {
         device_type: Some(device_type),
         browser,
@@ -55,7 +74,9 @@ fn classify(ua: &str, device: &str, browser: &str, os: &str) -> &'static str {
     let lower = ua.to_ascii_lowercase();
     if device == "Spider"
         || browser.contains("Spider")
-        || ["bot", "crawler", "spider", "headlesschrome", "lighthouse", "pingdom"].iter().any(|w| lower.contains(w))
+        || ["bot", "crawler", "spider", "headlesschrome", "lighthouse", "pingdom"]
+            .iter()
+            .any(|w| lower.contains(w))
     {
         return "bot";
     }
@@ -68,8 +89,7 @@ fn classify(ua: &str, device: &str, browser: &str, os: &str) -> &'static str {
     if tablet {
         return "tablet";
     }
-    if lower.contains("mobi") || lower.contains("iphone") || lower.contains("ipod") || matches!(os, "iOS" | "Android")
-    {
+    if lower.contains("mobi") || lower.contains("iphone") || lower.contains("ipod") || matches!(os, "iOS" | "Android") {
         return "mobile";
     }
     if DESKTOP_OS.iter().any(|d| os.starts_with(d)) {

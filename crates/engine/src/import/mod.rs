@@ -83,9 +83,8 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<(LazyFrame, 
     let mut frames = Vec::with_capacity(files.len());
     for file in &files {
         let offset = done_bytes;
-        let progress = move |done: u64, _total: u64| -> bool {
-            opts.on_progress.is_none_or(|p| p(offset + done, total_bytes))
-        };
+        let progress =
+            move |done: u64, _total: u64| -> bool { opts.on_progress.is_none_or(|p| p(offset + done, total_bytes)) };
         let lf = match file.format {
             FileFormat::Parquet => {
                 report.files.push(FileReport {
@@ -105,11 +104,8 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<(LazyFrame, 
                     rows: Some(df.height() as u64),
                     rejected: report.rejected - before,
                 });
-                df.lazy().with_column(
-                    col("source_format")
-                        .fill_null(lit("canonical"))
-                        .alias("source_format"),
-                )
+                df.lazy()
+                    .with_column(col("source_format").fill_null(lit("canonical")).alias("source_format"))
             }
         };
         done_bytes += file.size;

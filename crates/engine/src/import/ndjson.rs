@@ -19,7 +19,11 @@ const CHUNK_LINES: usize = 20_000;
 const TS_MIN: i64 = 946_684_800_000;
 const TS_MAX: i64 = 4_102_444_800_000;
 
-pub(super) fn read_file(file: &InputFile, report: &mut ImportReport, progress: &dyn Fn(u64, u64) -> bool) -> Result<DataFrame> {
+pub(super) fn read_file(
+    file: &InputFile,
+    report: &mut ImportReport,
+    progress: &dyn Fn(u64, u64) -> bool,
+) -> Result<DataFrame> {
     let path = &file.path;
     let f = std::fs::File::open(path).map_err(|e| EngineError::file(path, io_reason(&e)))?;
     let counted = Arc::new(AtomicU64::new(0));
@@ -85,15 +89,15 @@ pub fn parse_ndjson_reader(
     let required_from_partition: Vec<bool> = schema::REQUIRED.iter().map(|r| has_partition(r)).collect();
     loop {
         let mut buf = Vec::new();
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| {
-            EngineError::file(file, format!("read error after line {line_no}: {}", io_reason(&e)))
-        })?;
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| EngineError::file(file, format!("read error after line {line_no}: {}", io_reason(&e))))?;
         if n > 0 {
             line_no += 1;
             chunk.push((line_no, buf));
         }
         if chunk.len() >= CHUNK_LINES || (n == 0 && !chunk.is_empty()) {
-            let parsed: Vec<(u64, std::result::Result<Option<Row>, (Option<String>, String)>)> = chunk
+            let parsed: Vec<(u64, ParsedLine)> = chunk
                 .par_drain(..)
                 .map(|(no, bytes)| (no, parse_line(&bytes, &required_from_partition)))
                 .collect();
@@ -121,6 +125,7 @@ pub fn parse_ndjson_reader(
 }
 
 type LineError = (Option<String>, String);
+type ParsedLine = std::result::Result<Option<Row>, LineError>;
 
 fn field_err(field: &str, reason: impl Into<String>) -> LineError {
     (Some(field.to_string()), reason.into())
@@ -153,7 +158,11 @@ fn parse_line(bytes: &[u8], required_from_partition: &[bool]) -> std::result::Re
         if !EVENT_TYPES.contains(&t.as_str()) {
             return Err(field_err(
                 "event_type",
-                format!("unknown event type `{}` (expected one of {})", truncate(t), EVENT_TYPES.join(", ")),
+                format!(
+                    "unknown event type `{}` (expected one of {})",
+                    truncate(t),
+                    EVENT_TYPES.join(", ")
+                ),
             ));
         }
     }
@@ -222,7 +231,10 @@ fn convert(name: &str, kind: Kind, v: &Value) -> std::result::Result<Cell, LineE
                 other => {
                     return Err(field_err(
                         name,
-                        format!("expected an RFC 3339 string or epoch milliseconds, got {}", json_kind(other)),
+                        format!(
+                            "expected an RFC 3339 string or epoch milliseconds, got {}",
+                            json_kind(other)
+                        ),
                     ))
                 }
             };
@@ -242,7 +254,10 @@ fn convert(name: &str, kind: Kind, v: &Value) -> std::result::Result<Cell, LineE
 fn number(name: &str, v: &Value) -> std::result::Result<f64, LineError> {
     match v {
         Value::Number(n) => n.as_f64().ok_or_else(|| field_err(name, "number out of range")),
-        Value::String(s) => Err(field_err(name, format!("expected a number, got the string `{}`", truncate(s)))),
+        Value::String(s) => Err(field_err(
+            name,
+            format!("expected a number, got the string `{}`", truncate(s)),
+        )),
         other => Err(field_err(name, format!("expected a number, got {}", json_kind(other)))),
     }
 }
@@ -260,15 +275,22 @@ mod tests {
     #[test]
     fn good_and_bad_rows() {
         let input = concat!(
-            r#"{"event_type":"view","ts":"2026-10-05T10:00:00Z","lcp_ms":1200.5,"extra":{"a":1}}"#, "\n",
-            r#"{"event_type":"view","ts":1790000000000,"lcp_ms":"1200"}"#, "\n",
-            r#"{"event_type":"view","ts":1790000000,"lcp_ms":10}"#, "\n",
+            r#"{"event_type":"view","ts":"2026-10-05T10:00:00Z","lcp_ms":1200.5,"extra":{"a":1}}"#,
+            "\n",
+            r#"{"event_type":"view","ts":1790000000000,"lcp_ms":"1200"}"#,
+            "\n",
+            r#"{"event_type":"view","ts":1790000000,"lcp_ms":10}"#,
+            "\n",
             "not json\n",
             "\n",
-            r#"{"event_type":"view","ts":1790000000000,"lcp_ms":-5}"#, "\n",
-            r#"{"ts":1790000000000}"#, "\n",
-            r#"{"event_type":"view","ts":1790000000000,"status_code":200.5}"#, "\n",
-            r#"{"event_type":"error","ts":1790000000000,"release":15}"#, "\n",
+            r#"{"event_type":"view","ts":1790000000000,"lcp_ms":-5}"#,
+            "\n",
+            r#"{"ts":1790000000000}"#,
+            "\n",
+            r#"{"event_type":"view","ts":1790000000000,"status_code":200.5}"#,
+            "\n",
+            r#"{"event_type":"error","ts":1790000000000,"release":15}"#,
+            "\n",
         );
         let (df, report) = parse(input);
         assert_eq!(df.height(), 2);

@@ -85,9 +85,16 @@ fn conform_column(name: &str, dt: &DataType, kind: Kind) -> std::result::Result<
                 .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
                 .cast(DataType::Int64)
                 .cast(target),
-            DataType::Date => c.cast(DataType::Datetime(TimeUnit::Milliseconds, None)).cast(DataType::Int64).cast(target),
+            DataType::Date => c
+                .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
+                .cast(DataType::Int64)
+                .cast(target),
             dt if dt.is_integer() || dt.is_float() => c.cast(DataType::Int64).cast(target),
-            other => return Err(format!("column `{name}` has type {other}; expected a timestamp or epoch milliseconds")),
+            other => {
+                return Err(format!(
+                    "column `{name}` has type {other}; expected a timestamp or epoch milliseconds"
+                ))
+            }
         },
         Kind::Float | Kind::Int if !(dt.is_primitive_numeric() || dt.is_null()) => {
             return Err(format!("column `{name}` has type {dt}; expected a number"));

@@ -22,10 +22,21 @@ pub struct InputFile {
     pub partitions: Vec<(String, String)>,
 }
 
-const DATA_EXTENSIONS: &[&str] = &[".parquet", ".ndjson", ".jsonl", ".json", ".ndjson.gz", ".jsonl.gz", ".json.gz"];
+const DATA_EXTENSIONS: &[&str] = &[
+    ".parquet",
+    ".ndjson",
+    ".jsonl",
+    ".json",
+    ".ndjson.gz",
+    ".jsonl.gz",
+    ".json.gz",
+];
 
 fn has_data_extension(p: &Path) -> bool {
-    let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     DATA_EXTENSIONS.iter().any(|e| name.ends_with(e))
 }
 
@@ -77,7 +88,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<InputFile>) -> Result<()> {
         .collect();
     entries.sort();
     for p in entries {
-        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if name.starts_with('.') || name.starts_with('_') {
             continue; // hidden files, _SUCCESS markers, …
         }
@@ -138,7 +152,10 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 fn describe(path: &Path, partitions: Vec<(String, String)>) -> Result<InputFile> {
     let mut f = std::fs::File::open(path).map_err(|e| EngineError::file(path, io_reason(&e)))?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     let format = if name.ends_with(".parquet") || name.ends_with(".pq") {
         FileFormat::Parquet
     } else if name.ends_with(".gz") {
@@ -168,7 +185,10 @@ mod tests {
 
     #[test]
     fn hive_partitions_are_read() {
-        let p = partitions(Path::new("/data"), Path::new("/data/release=1.5.0/country=US/part-0.parquet"));
+        let p = partitions(
+            Path::new("/data"),
+            Path::new("/data/release=1.5.0/country=US/part-0.parquet"),
+        );
         assert_eq!(
             p,
             vec![("release".into(), "1.5.0".into()), ("country".into(), "US".into())]
