@@ -99,11 +99,20 @@ fn normalise_segment(seg: &str) -> &str {
         ":hash"
     } else if p.email.is_match(seg) {
         ":email"
-    } else if seg.len() >= 20 && seg.chars().filter(|c| c.is_ascii_digit()).count() >= 4 {
+    } else if is_token(seg) {
         ":token"
     } else {
         seg
     }
+}
+
+/// A long opaque token: only `[A-Za-z0-9_-]`, ≥ 20 characters, ≥ 30% digits
+/// (file names such as `autumn-sale-2026.webp` are kept).
+fn is_token(seg: &str) -> bool {
+    let digits = seg.chars().filter(|c| c.is_ascii_digit()).count();
+    seg.len() >= 20
+        && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && digits * 10 >= seg.len() * 3
 }
 
 /// Built-in normalisation of a path.
@@ -158,6 +167,11 @@ mod tests {
             "/users/:email/profile"
         );
         assert_eq!(page_group("/category/shoes", &r), "/category/shoes");
+        assert_eq!(
+            page_group("/img/hero/autumn-sale-2026.webp", &r),
+            "/img/hero/autumn-sale-2026.webp"
+        );
+        assert_eq!(page_group("/reset/aB3x9Kq2Lm7Pz4Rt8Vw1Yc6", &r), "/reset/:token");
     }
 
     #[test]
