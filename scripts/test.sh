@@ -30,4 +30,8 @@ log "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log "cargo test"
-cargo test --workspace --locked
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$out"
+# One closing line for the whole run (cargo prints one per test binary).
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "\nall tests: %d passed, %d failed, %d skipped\n", p, f, i }' "$out"
