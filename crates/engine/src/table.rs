@@ -223,8 +223,8 @@ fn display(v: &Value) -> String {
         Value::Str(s) => s.chars().map(|c| if c.is_control() { '·' } else { c }).collect(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) if !f.is_finite() => "—".into(),
-        Value::Float(f) if f.abs() >= 100.0 => format!("{f:.0}"),
-        Value::Float(f) if f.abs() >= 1.0 => format!("{f:.1}"),
+        Value::Float(f) if f.fract() == 0.0 || f.abs() >= 100.0 => format!("{f:.0}"),
+        Value::Float(f) if f.abs() >= 10.0 => format!("{f:.1}"),
         Value::Float(f) => format!("{f:.3}"),
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
     }

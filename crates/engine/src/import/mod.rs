@@ -109,7 +109,7 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<(LazyFrame, 
             }
         };
         done_bytes += file.size;
-        if !progress(0, total_bytes) {
+        if !opts.on_progress.is_none_or(|p| p(done_bytes, total_bytes)) {
             return Err(EngineError::Cancelled);
         }
         frames.push(lf);

@@ -35,7 +35,10 @@ pub(super) fn scan(file: &InputFile) -> Result<LazyFrame> {
     let path = &file.path;
     check_magic(path)?;
     let pl_path = PlRefPath::try_from_path(path).map_err(|e| EngineError::file(path, e.to_string()))?;
-    let mut lf = LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default())
+    // Hive partitions are read by `sources` for every format alike; Polars' own detection is off.
+    let mut args = ScanArgsParquet::default();
+    args.hive_options.enabled = Some(false);
+    let mut lf = LazyFrame::scan_parquet(pl_path, args)
         .map_err(|e| EngineError::file(path, format!("cannot read Parquet: {e}")))?;
     let file_schema = lf
         .collect_schema()
@@ -59,12 +62,16 @@ pub(crate) fn conform(
     let mut exprs = Vec::with_capacity(COLUMNS.len());
     for def in COLUMNS {
         let target = schema::dtype(def.kind);
-        let e = match input.get(def.name) {
-            Some(dt) => conform_column(def.name, dt, def.kind)?,
-            None => match partitions.iter().find(|(k, _)| k == def.name) {
-                Some((_, v)) => lit(v.clone()).strict_cast(DataType::String).cast(target.clone()),
-                None => lit(NULL).cast(target.clone()),
-            },
+        let partition = partitions
+            .iter()
+            .find(|(k, _)| k == def.name)
+            .map(|(_, v)| lit(v.clone()).cast(target.clone()));
+        // Values in the file win; partition values fill the gaps.
+        let e = match (input.get(def.name), partition) {
+            (Some(dt), Some(p)) => conform_column(def.name, dt, def.kind)?.fill_null(p),
+            (Some(dt), None) => conform_column(def.name, dt, def.kind)?,
+            (None, Some(p)) => p,
+            (None, None) => lit(NULL).cast(target.clone()),
         };
         exprs.push(e.alias(def.name));
     }

@@ -59,7 +59,8 @@ pub fn resolve_inputs(inputs: &[String]) -> Result<Vec<InputFile>> {
                 return Err(EngineError::NoInput(format!("`{input}` matches no file")));
             }
             for p in matched {
-                out.push(describe(&p, Vec::new())?);
+                let parts = partitions(Path::new(""), &p);
+                out.push(describe(&p, parts)?);
             }
             continue;
         }
@@ -75,7 +76,7 @@ pub fn resolve_inputs(inputs: &[String]) -> Result<Vec<InputFile>> {
                 )));
             }
         } else {
-            out.push(describe(&path, Vec::new())?);
+            out.push(describe(&path, partitions(Path::new(""), &path))?);
         }
     }
     Ok(out)
@@ -104,7 +105,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<InputFile>) -> Result<()> {
     Ok(())
 }
 
-/// Hive partitions: `key=value` components of the path below `root`.
+/// Hive partitions: `key=value` directory components of the file's path below `root` (an
+/// empty `root` takes every component, so a file named directly keeps its partitions).
 fn partitions(root: &Path, file: &Path) -> Vec<(String, String)> {
     let rel = file.strip_prefix(root).unwrap_or(file);
     let mut parts = Vec::new();
