@@ -46,6 +46,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// What is in the data: rows by event type, time range, sessions, values of every dimension, rejects
+    #[command(after_help = "Example:\n  rumlens summary sample-data/shop.parquet --filter release=1.5.0")]
     Summary {
         #[command(flatten)]
         common: Common,
@@ -54,6 +55,7 @@ enum Command {
         top: usize,
     },
     /// Percentiles (p50…p99, mean, p75 95% CI) and CWV rating shares of a metric by up to 3 dimensions
+    #[command(after_help = "Dimensions: event_type, source_format, page_group, navigation_type, app, release, environment, device_type, browser, browser_version, os, os_version, country, region, subregion, connection_type, effective_type, resource_type, method, error_type, error_source, action_type, frustration.\n\nExamples:\n  rumlens breakdown sample-data/shop.parquet --metric lcp --by device_type,browser\n  rumlens breakdown sample-data/shop.parquet --metric inp --by release --filter device_type=mobile --format csv")]
     Breakdown {
         #[command(flatten)]
         common: Common,
@@ -67,6 +69,7 @@ enum Command {
         min_n: u64,
     },
     /// A percentile (or mean/count) of a metric per time bucket, optionally one line per value of a dimension
+    #[command(after_help = "Examples:\n  rumlens trend sample-data/shop.parquet --metric lcp --stat p75 --bucket 1d --by release\n  rumlens trend sample-data/shop.parquet --metric cls --stat p90 --filter device_type=mobile")]
     Trend {
         #[command(flatten)]
         common: Common,
@@ -83,6 +86,7 @@ enum Command {
         by: Option<String>,
     },
     /// Distribution of a metric in linear or log bins, with the Core Web Vitals band of each bin
+    #[command(after_help = "Example:\n  rumlens hist sample-data/shop.parquet --metric lcp --log --bins 40 --filter browser=\"Mobile Safari\"")]
     Hist {
         #[command(flatten)]
         common: Common,
@@ -102,6 +106,7 @@ enum Command {
         max: Option<f64>,
     },
     /// Error hotspots by fingerprint (type + normalised message + top frame) and failing API endpoints
+    #[command(after_help = "Examples:\n  rumlens errors sample-data/shop.parquet --filter release=1.5.0 --filter page_group=/cart\n  rumlens errors sample-data/shop.parquet --by release --limit 20\n  rumlens errors sample-data/shop.parquet --api --filter release=1.4.0")]
     Errors {
         #[command(flatten)]
         common: Common,
@@ -119,6 +124,7 @@ enum Command {
         api: bool,
     },
     /// Sessions through ordered steps: conversion, drop-off, time between steps
+    #[command(after_help = "Examples:\n  rumlens funnel sample-data/shop.parquet --step / --step /product/:id --step /cart --step /checkout --step /confirmation --by device_type\n  rumlens funnel sample-data/shop.parquet --step /cart --step action_type=click --step /checkout --mode strict")]
     Funnel {
         #[command(flatten)]
         common: Common,
@@ -133,6 +139,7 @@ enum Command {
         by: Option<String>,
     },
     /// Write the canonical, enriched dataset (Parquet, NDJSON or NDJSON.gz by extension)
+    #[command(after_help = "Example:\n  rumlens convert exports/ --filter environment=prod --out events.parquet")]
     Convert {
         #[command(flatten)]
         common: Common,
@@ -141,6 +148,7 @@ enum Command {
         out: PathBuf,
     },
     /// Generate a realistic synthetic shop dataset with planted truths (see sample-data/README.md)
+    #[command(after_help = "Example:\n  rumlens gen --sessions 20000 --seed 7 --out big.parquet")]
     Gen {
         /// Number of sessions
         #[arg(long, default_value_t = 1000)]
