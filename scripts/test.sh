@@ -33,5 +33,20 @@ log "cargo test"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$out"
-# One closing line for the whole run (cargo prints one per test binary).
-awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "\nall tests: %d passed, %d failed, %d skipped\n", p, f, i }' "$out"
+
+log "cross-check percentiles against DuckDB (an independent engine) on a generated file"
+venv="${RUMLENS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/rumlens-venv}"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import duckdb" 2>/dev/null; then
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq python3-venv
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install -q --disable-pip-version-check duckdb
+fi
+work=$(mktemp -d)
+trap 'rm -f "$out"; rm -rf "$work"' EXIT
+"$venv/bin/python" scripts/crosscheck_duckdb.py "${CARGO_TARGET_DIR:-target}/debug/rumlens" "$work" 3000
+
+# One closing line for the whole run (cargo prints one per test binary; +1 for the cross-check).
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "\ntests: %d passed, %d failed, %d skipped\n", p + 1, f, i }' "$out"

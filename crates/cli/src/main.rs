@@ -55,7 +55,9 @@ enum Command {
         top: usize,
     },
     /// Percentiles (p50…p99, mean, p75 95% CI) and CWV rating shares of a metric by up to 3 dimensions
-    #[command(after_help = "Dimensions: event_type, source_format, page_group, navigation_type, app, release, environment, device_type, browser, browser_version, os, os_version, country, region, subregion, connection_type, effective_type, resource_type, method, error_type, error_source, action_type, frustration.\n\nExamples:\n  rumlens breakdown sample-data/shop.parquet --metric lcp --by device_type,browser\n  rumlens breakdown sample-data/shop.parquet --metric inp --by release --filter device_type=mobile --format csv")]
+    #[command(
+        after_help = "Dimensions: event_type, source_format, page_group, navigation_type, app, release, environment, device_type, browser, browser_version, os, os_version, country, region, subregion, connection_type, effective_type, resource_type, method, error_type, error_source, action_type, frustration.\n\nExamples:\n  rumlens breakdown sample-data/shop.parquet --metric lcp --by device_type,browser\n  rumlens breakdown sample-data/shop.parquet --metric inp --by release --filter device_type=mobile --format csv"
+    )]
     Breakdown {
         #[command(flatten)]
         common: Common,
@@ -69,7 +71,9 @@ enum Command {
         min_n: u64,
     },
     /// A percentile (or mean/count) of a metric per time bucket, optionally one line per value of a dimension
-    #[command(after_help = "Examples:\n  rumlens trend sample-data/shop.parquet --metric lcp --stat p75 --bucket 1d --by release\n  rumlens trend sample-data/shop.parquet --metric cls --stat p90 --filter device_type=mobile")]
+    #[command(
+        after_help = "Examples:\n  rumlens trend sample-data/shop.parquet --metric lcp --stat p75 --bucket 1d --by release\n  rumlens trend sample-data/shop.parquet --metric cls --stat p90 --filter device_type=mobile"
+    )]
     Trend {
         #[command(flatten)]
         common: Common,
@@ -86,7 +90,9 @@ enum Command {
         by: Option<String>,
     },
     /// Distribution of a metric in linear or log bins, with the Core Web Vitals band of each bin
-    #[command(after_help = "Example:\n  rumlens hist sample-data/shop.parquet --metric lcp --log --bins 40 --filter browser=\"Mobile Safari\"")]
+    #[command(
+        after_help = "Example:\n  rumlens hist sample-data/shop.parquet --metric lcp --log --bins 40 --filter browser=\"Mobile Safari\""
+    )]
     Hist {
         #[command(flatten)]
         common: Common,
@@ -106,7 +112,9 @@ enum Command {
         max: Option<f64>,
     },
     /// Error hotspots by fingerprint (type + normalised message + top frame) and failing API endpoints
-    #[command(after_help = "Examples:\n  rumlens errors sample-data/shop.parquet --filter release=1.5.0 --filter page_group=/cart\n  rumlens errors sample-data/shop.parquet --by release --limit 20\n  rumlens errors sample-data/shop.parquet --api --filter release=1.4.0")]
+    #[command(
+        after_help = "Examples:\n  rumlens errors sample-data/shop.parquet --filter release=1.5.0 --filter page_group=/cart\n  rumlens errors sample-data/shop.parquet --by release --limit 20\n  rumlens errors sample-data/shop.parquet --api --filter release=1.4.0"
+    )]
     Errors {
         #[command(flatten)]
         common: Common,
@@ -124,7 +132,9 @@ enum Command {
         api: bool,
     },
     /// Sessions through ordered steps: conversion, drop-off, time between steps
-    #[command(after_help = "Examples:\n  rumlens funnel sample-data/shop.parquet --step / --step /product/:id --step /cart --step /checkout --step /confirmation --by device_type\n  rumlens funnel sample-data/shop.parquet --step /cart --step action_type=click --step /checkout --mode strict")]
+    #[command(
+        after_help = "Examples:\n  rumlens funnel sample-data/shop.parquet --step / --step /product/:id --step /cart --step /checkout --step /confirmation --by device_type\n  rumlens funnel sample-data/shop.parquet --step /cart --step action_type=click --step /checkout --mode strict"
+    )]
     Funnel {
         #[command(flatten)]
         common: Common,
