@@ -78,9 +78,17 @@ pub fn top_frame(stack: &str) -> Option<String> {
             .filter(|f| !f.is_empty())
             .unwrap_or("<anonymous>");
         let loc = caps.get(2).map(|m| m.as_str()).unwrap_or("");
-        let file = loc.split(['?', '#']).next().unwrap_or("");
-        let file = file.rsplit('/').next().unwrap_or(file);
-        let file = p.file_hash.replace(file, "$1");
+        let path = loc.split(['?', '#']).next().unwrap_or("");
+        if path.is_empty() || path.starts_with('<') || path == "native" {
+            return Some(func.to_string());
+        }
+        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        // A frame in the page itself (no script file name): an inline script.
+        let file = if path.contains("://") && (path.ends_with('/') || !last.contains('.')) {
+            "inline".to_string()
+        } else {
+            p.file_hash.replace(last, "$1").into_owned()
+        };
         return Some(format!("{func} ({file})"));
     }
     None
@@ -130,6 +138,18 @@ mod tests {
         let gecko = "addToCart@https://shop.example.com/static/js/main.3f9a1c.js:1:23456\n";
         assert_eq!(top_frame(gecko).as_deref(), Some("addToCart (main.js)"));
         assert_eq!(top_frame("no frames here"), None);
+        assert_eq!(
+            top_frame("ReferenceError: ttq is not defined\n    at <anonymous>").as_deref(),
+            Some("<anonymous>")
+        );
+        assert_eq!(
+            top_frame("E\n    at https://shop.example.com/:1:854").as_deref(),
+            Some("<anonymous> (inline)")
+        );
+        assert_eq!(
+            top_frame("E\n    at https://shop.example.com/cart:1:854").as_deref(),
+            Some("<anonymous> (inline)")
+        );
         assert_eq!(
             fingerprint(
                 Some("TypeError"),
