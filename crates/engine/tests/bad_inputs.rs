@@ -277,3 +277,39 @@ fn parquet_columns_are_conformed() {
     assert_eq!(out.height(), 2);
     assert_eq!(out.schema().len(), rumlens_engine::schema::COLUMNS.len());
 }
+
+#[test]
+fn parquet_rows_breaking_the_rules_are_rejected_with_row_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = df!(
+        "event_type" => [Some("view"), Some("view"), Some("pageview"), Some("view"), None, Some("view")],
+        "ts" => [1_791_158_400_000i64, 1_791_158_400_000, 1_791_158_400_000, 1_791_158_400, 1_791_158_400_000, 1_791_158_400_000],
+        "lcp_ms" => [1000.0, -5.0, 1000.0, 1000.0, 1000.0, f64::NAN],
+        "inp_ms" => [Some(100.0), None, None, None, None, Some(f64::INFINITY)],
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
+    let p = write(dir.path(), "rules.parquet", &bytes);
+    let ds = open(&p).unwrap();
+    assert_eq!(rows(&ds), 1);
+    assert_eq!(ds.report.rejected, 5);
+    let got: Vec<(u64, Option<&str>)> = ds
+        .report
+        .reject_examples
+        .iter()
+        .map(|r| (r.line, r.field.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (2, Some("lcp_ms")),
+            (3, Some("event_type")),
+            (4, Some("ts")),
+            (5, Some("event_type")),
+            (6, Some("lcp_ms"))
+        ]
+    );
+    assert!(ds.report.reject_examples[0].reason.contains("negative"));
+    assert!(ds.report.reject_examples[4].reason.contains("finite"));
+}

@@ -87,13 +87,14 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<(LazyFrame, 
             move |done: u64, _total: u64| -> bool { opts.on_progress.is_none_or(|p| p(offset + done, total_bytes)) };
         let lf = match file.format {
             FileFormat::Parquet => {
+                let (lf, rejected) = parquet::scan(file, &mut report)?;
                 report.files.push(FileReport {
                     path: file.path.clone(),
                     format: file.format,
                     rows: None,
-                    rejected: 0,
+                    rejected,
                 });
-                parquet::scan(file)?
+                lf
             }
             FileFormat::Ndjson | FileFormat::NdjsonGz => {
                 let before = report.rejected;

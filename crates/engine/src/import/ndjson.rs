@@ -16,8 +16,8 @@ use std::sync::Arc;
 /// Lines parsed per parallel chunk.
 const CHUNK_LINES: usize = 20_000;
 /// Accepted timestamp range: 2000-01-01 ..= 2100-01-01 (epoch ms).
-const TS_MIN: i64 = 946_684_800_000;
-const TS_MAX: i64 = 4_102_444_800_000;
+pub(super) const TS_MIN: i64 = 946_684_800_000;
+pub(super) const TS_MAX: i64 = 4_102_444_800_000;
 
 pub(super) fn read_file(
     file: &InputFile,

@@ -1,8 +1,10 @@
 //! Canonical Parquet: scanned lazily and conformed to the canonical schema.
 
+use super::ndjson::{TS_MAX, TS_MIN};
 use super::sources::{io_reason, InputFile};
+use super::{ImportReport, Reject, MAX_REJECT_EXAMPLES};
 use crate::error::{EngineError, Result};
-use crate::schema::{self, Kind, COLUMNS, REQUIRED};
+use crate::schema::{self, Kind, COLUMNS, EVENT_TYPES, REQUIRED};
 use polars::prelude::*;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -30,8 +32,95 @@ fn check_magic(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A lazy scan of one canonical Parquet file, conformed to the canonical schema.
-pub(super) fn scan(file: &InputFile) -> Result<LazyFrame> {
+/// A lazy scan of one canonical Parquet file, conformed to the canonical schema, with rows
+/// that break the schema's rules (see [`row_checks`]) rejected and reported like NDJSON rows
+/// (`line` is the 1-based row number in the file).
+pub(super) fn scan(file: &InputFile, report: &mut ImportReport) -> Result<(LazyFrame, u64)> {
+    let lf = scan_conformed(file)?;
+    let checks = row_checks();
+    let Some(any_bad) = checks.iter().map(|(_, e, _)| e.clone()).reduce(|a, b| a.or(b)) else {
+        return Ok((lf, 0));
+    };
+    let path = &file.path;
+    let fail = |e: PolarsError| EngineError::file(path, format!("cannot read Parquet: {e}"));
+    let bad = lf.clone().with_row_index("_row", None).filter(any_bad.clone());
+    let count = bad.clone().select([len().alias("n")]).collect().map_err(fail)?;
+    let n_bad = count.column("n").and_then(|c| c.cast(&DataType::Int64)).map_err(fail)?;
+    let n_bad = n_bad.i64().map_err(fail)?.get(0).unwrap_or(0).max(0) as u64;
+    if n_bad > 0 {
+        let room = MAX_REJECT_EXAMPLES.saturating_sub(report.reject_examples.len());
+        let mut cols = vec![col("_row")];
+        cols.extend(
+            checks
+                .iter()
+                .enumerate()
+                .map(|(k, (_, e, _))| e.clone().alias(format!("_check{k}"))),
+        );
+        let examples = bad.select(cols).limit(room as IdxSize).collect().map_err(fail)?;
+        let rows = examples
+            .column("_row")
+            .and_then(|c| c.cast(&DataType::Int64))
+            .map_err(fail)?;
+        let rows = rows.i64().map_err(fail)?.clone();
+        for i in 0..examples.height() {
+            let (field, reason) = checks
+                .iter()
+                .enumerate()
+                .find(|(k, _)| {
+                    examples
+                        .column(&format!("_check{k}"))
+                        .ok()
+                        .and_then(|c| c.bool().ok().and_then(|b| b.get(i)))
+                        .unwrap_or(false)
+                })
+                .map(|(_, (name, _, why))| (name.to_string(), why.to_string()))
+                .unwrap_or_default();
+            report.add_reject(Reject {
+                file: path.clone(),
+                line: rows.get(i).unwrap_or(0) as u64 + 1,
+                field: Some(field),
+                reason,
+            });
+        }
+        // Examples above are capped; the count is exact.
+        report.rejected += n_bad - examples.height() as u64;
+    }
+    Ok((lf.filter(any_bad.not()), n_bad))
+}
+
+/// Per-field row rules for typed inputs: `(field, is_bad, reason)`. The same rules the NDJSON
+/// reader applies value by value.
+fn row_checks() -> Vec<(&'static str, Expr, &'static str)> {
+    let mut v = vec![
+        ("event_type", col("event_type").is_null(), "missing required field"),
+        (
+            "event_type",
+            col("event_type")
+                .is_in(lit(Series::new("t".into(), EVENT_TYPES)).implode(false), false)
+                .not(),
+            "unknown event type",
+        ),
+        ("ts", col("ts").is_null(), "missing required field"),
+        (
+            "ts",
+            col("ts")
+                .cast(DataType::Int64)
+                .lt(lit(TS_MIN))
+                .or(col("ts").cast(DataType::Int64).gt(lit(TS_MAX))),
+            "timestamp out of range 2000–2100",
+        ),
+    ];
+    for def in COLUMNS.iter().filter(|c| c.kind == Kind::Float) {
+        let c = col(def.name);
+        v.push((def.name, c.clone().lt(lit(0.0)), "negative value"));
+        v.push((def.name, c.clone().is_nan().or(c.is_infinite()), "not a finite number"));
+    }
+    // Null comparisons are null: count them as fine.
+    v.into_iter().map(|(n, e, r)| (n, e.fill_null(lit(false)), r)).collect()
+}
+
+/// The conformed scan without row checks.
+fn scan_conformed(file: &InputFile) -> Result<LazyFrame> {
     let path = &file.path;
     check_magic(path)?;
     let pl_path = PlRefPath::try_from_path(path).map_err(|e| EngineError::file(path, e.to_string()))?;
