@@ -17,6 +17,8 @@ pub struct OpenOptions<'a> {
 #[derive(Clone)]
 pub struct Dataset {
     lf: LazyFrame,
+    /// Imported rows before invalid measures were nulled (see `import::Imported::raw`).
+    raw: LazyFrame,
     pub report: ImportReport,
 }
 
@@ -28,21 +30,27 @@ impl Dataset {
             Some(p) => PageRules::load(p)?,
             None => PageRules::default(),
         };
-        let (lf, report) = import::import(
+        let imported = import::import(
             inputs,
             ImportOptions {
                 on_progress: opts.on_progress,
             },
         )?;
-        let lf = enrich::enrich(lf, &EnrichOptions { page_rules })?;
-        Ok(Dataset { lf, report })
+        let lf = enrich::enrich(imported.lf, &EnrichOptions { page_rules })?;
+        Ok(Dataset {
+            lf,
+            raw: imported.raw,
+            report: imported.report,
+        })
     }
 
     /// A dataset over an already canonical frame (enriched here).
     pub fn from_frame(df: DataFrame) -> Result<Self> {
-        let lf = enrich::enrich(df.lazy(), &EnrichOptions::default())?;
+        let raw = df.lazy();
+        let lf = enrich::enrich(raw.clone(), &EnrichOptions::default())?;
         Ok(Dataset {
             lf,
+            raw,
             report: ImportReport::default(),
         })
     }
@@ -52,6 +60,7 @@ impl Dataset {
         let df = self.lf.collect()?;
         Ok(Dataset {
             lf: df.lazy(),
+            raw: self.raw,
             report: self.report,
         })
     }
@@ -62,6 +71,30 @@ impl Dataset {
 
     pub fn filtered(&self, filter: &Filter) -> Result<LazyFrame> {
         filter.apply(self.lf.clone())
+    }
+
+    /// Negative or non-finite measure values in the input (set to null for analysis), per
+    /// column, over the whole dataset. Reads every measure column: call it when asked.
+    pub fn invalid_values(&self) -> Result<Vec<(String, u64)>> {
+        let checks = import::value_checks();
+        let df = self
+            .raw
+            .clone()
+            .select(
+                checks
+                    .iter()
+                    .map(|(name, bad)| bad.clone().cast(DataType::UInt64).sum().alias(*name))
+                    .collect::<Vec<_>>(),
+            )
+            .collect()?;
+        let mut out = Vec::new();
+        for (name, _) in &checks {
+            let n = df.column(name)?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0);
+            if n > 0 {
+                out.push((name.to_string(), n));
+            }
+        }
+        Ok(out)
     }
 
     pub fn collect(&self) -> Result<DataFrame> {

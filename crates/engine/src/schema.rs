@@ -343,7 +343,13 @@ pub fn markdown() -> String {
          - Durations are milliseconds as `f64`; CLS is unitless.\n\
          - Required columns: `event_type`, `ts`. Event types: view, error, resource, action, long_task, vital.\n\
          - *derived* columns are filled by enrichment when the input leaves them empty; values present in the\n  \
-         input win.\n\n\
+         input win.\n\
+         - Validation. NDJSON: a line that is not a JSON object, has a value of the wrong type (numbers given as\n  \
+         strings included), a negative or non-finite measure, a missing or unknown `event_type`, or a `ts`\n  \
+         outside 2000–2100 is rejected whole, with file, line, field and reason; other lines are kept.\n  \
+         Parquet: a row with a missing or unknown `event_type` or a `ts` outside 2000–2100 is rejected the same\n  \
+         way (line = row number); a negative or non-finite measure is set to null and counted by `summary`\n  \
+         (`invalid_values`); a file without `event_type`/`ts` or with a non-numeric measure column is an error.\n\n\
          | column | type | unit | group | origin | description |\n|---|---|---|---|---|---|\n",
     );
     for c in COLUMNS {

@@ -292,8 +292,9 @@ fn parquet_rows_breaking_the_rules_are_rejected_with_row_numbers() {
     ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
     let p = write(dir.path(), "rules.parquet", &bytes);
     let ds = open(&p).unwrap();
-    assert_eq!(rows(&ds), 1);
-    assert_eq!(ds.report.rejected, 5);
+    // Row rules: unknown/missing event type, ts out of range → rows 3, 4, 5 rejected.
+    assert_eq!(rows(&ds), 3);
+    assert_eq!(ds.report.rejected, 3);
     let got: Vec<(u64, Option<&str>)> = ds
         .report
         .reject_examples
@@ -302,14 +303,18 @@ fn parquet_rows_breaking_the_rules_are_rejected_with_row_numbers() {
         .collect();
     assert_eq!(
         got,
-        vec![
-            (2, Some("lcp_ms")),
-            (3, Some("event_type")),
-            (4, Some("ts")),
-            (5, Some("event_type")),
-            (6, Some("lcp_ms"))
-        ]
+        vec![(3, Some("event_type")), (4, Some("ts")), (5, Some("event_type"))]
     );
-    assert!(ds.report.reject_examples[0].reason.contains("negative"));
-    assert!(ds.report.reject_examples[4].reason.contains("finite"));
+    assert!(ds.report.reject_examples[1].reason.contains("out of range"));
+    // Value rules: the negative LCP, the NaN LCP and the infinite INP are nulled and counted.
+    let s = summary(&ds, &Filter::default(), &SummaryOptions::default()).unwrap();
+    let invalid: Vec<(Option<String>, u64)> = s.invalid_values.iter().map(|v| (v.value.clone(), v.count)).collect();
+    assert_eq!(invalid, vec![(Some("lcp_ms".into()), 2), (Some("inp_ms".into()), 1)]);
+    let b = rumlens_engine::analysis::breakdown::breakdown(
+        &ds,
+        &Filter::default(),
+        &rumlens_engine::analysis::breakdown::BreakdownOptions::new("lcp", &[]),
+    )
+    .unwrap();
+    assert_eq!(b.rows[0].n, 1);
 }

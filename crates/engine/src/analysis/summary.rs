@@ -47,6 +47,9 @@ pub struct Summary {
     pub dimensions: Vec<DimensionSummary>,
     pub rejected: u64,
     pub reject_examples: Vec<Reject>,
+    /// Negative or non-finite measures in typed inputs, set to null (column, count); whole
+    /// dataset, before filters.
+    pub invalid_values: Vec<ValueCount>,
     pub filter: String,
 }
 
@@ -121,6 +124,14 @@ pub fn summary(ds: &Dataset, filter: &Filter, opts: &SummaryOptions) -> Result<S
         dimensions,
         rejected: ds.report.rejected,
         reject_examples: ds.report.reject_examples.clone(),
+        invalid_values: ds
+            .invalid_values()?
+            .into_iter()
+            .map(|(c, n)| ValueCount {
+                value: Some(c),
+                count: n,
+            })
+            .collect(),
         filter: filter.describe(),
     })
 }
@@ -152,6 +163,14 @@ impl ToTable for Summary {
             for v in &d.values {
                 fact("value", &d.column, v.value.clone().into(), v.count.into());
             }
+        }
+        for v in &self.invalid_values {
+            fact(
+                "invalid_values",
+                v.value.as_deref().unwrap_or(""),
+                Value::Null,
+                v.count.into(),
+            );
         }
         for r in &self.reject_examples {
             fact(

@@ -75,25 +75,38 @@ pub struct ImportOptions<'a> {
 }
 
 /// Import every input into one canonical (not yet enriched) LazyFrame.
-pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<(LazyFrame, ImportReport)> {
+/// The imported events.
+pub struct Imported {
+    /// Canonical events, not yet enriched.
+    pub lf: LazyFrame,
+    /// The same rows before invalid measures were set to null (Parquet), for counting them.
+    pub raw: LazyFrame,
+    pub report: ImportReport,
+}
+
+pub(crate) use parquet::value_checks;
+
+pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
     let files = resolve_inputs(inputs)?;
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
     let mut done_bytes = 0u64;
     let mut report = ImportReport::default();
     let mut frames = Vec::with_capacity(files.len());
+    let mut raw_frames = Vec::with_capacity(files.len());
     for file in &files {
         let offset = done_bytes;
         let progress =
             move |done: u64, _total: u64| -> bool { opts.on_progress.is_none_or(|p| p(offset + done, total_bytes)) };
         let lf = match file.format {
             FileFormat::Parquet => {
-                let (lf, rejected) = parquet::scan(file, &mut report)?;
+                let (lf, raw, rejected) = parquet::scan(file, &mut report)?;
                 report.files.push(FileReport {
                     path: file.path.clone(),
                     format: file.format,
                     rows: None,
                     rejected,
                 });
+                raw_frames.push(raw);
                 lf
             }
             FileFormat::Ndjson | FileFormat::NdjsonGz => {
@@ -105,8 +118,11 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<(LazyFrame, 
                     rows: Some(df.height() as u64),
                     rejected: report.rejected - before,
                 });
-                df.lazy()
-                    .with_column(col("source_format").fill_null(lit("canonical")).alias("source_format"))
+                let lf = df
+                    .lazy()
+                    .with_column(col("source_format").fill_null(lit("canonical")).alias("source_format"));
+                raw_frames.push(lf.clone());
+                lf
             }
         };
         done_bytes += file.size;
@@ -115,16 +131,20 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<(LazyFrame, 
         }
         frames.push(lf);
     }
-    let lf = if frames.len() == 1 {
-        frames.pop().ok_or_else(|| EngineError::NoInput(inputs.join(" ")))?
-    } else {
-        concat(
-            frames,
-            UnionArgs {
-                rechunk: false,
-                ..Default::default()
-            },
-        )?
-    };
-    Ok((lf, report))
+    let lf = union(frames, inputs)?;
+    let raw = union(raw_frames, inputs)?;
+    Ok(Imported { lf, raw, report })
+}
+
+fn union(mut frames: Vec<LazyFrame>, inputs: &[String]) -> Result<LazyFrame> {
+    if frames.len() == 1 {
+        return frames.pop().ok_or_else(|| EngineError::NoInput(inputs.join(" ")));
+    }
+    Ok(concat(
+        frames,
+        UnionArgs {
+            rechunk: false,
+            ..Default::default()
+        },
+    )?)
 }

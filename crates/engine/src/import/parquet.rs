@@ -32,14 +32,19 @@ fn check_magic(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A lazy scan of one canonical Parquet file, conformed to the canonical schema, with rows
-/// that break the schema's rules (see [`row_checks`]) rejected and reported like NDJSON rows
-/// (`line` is the 1-based row number in the file).
-pub(super) fn scan(file: &InputFile, report: &mut ImportReport) -> Result<(LazyFrame, u64)> {
+/// A lazy scan of one canonical Parquet file, conformed to the canonical schema.
+///
+/// Rows that break the row rules ([`row_checks`]: event type, timestamp) are rejected and
+/// reported like NDJSON rows (`line` is the 1-based row number in the file); that check reads
+/// two columns. Negative or non-finite measures are set to null lazily, so a query pays only for
+/// the columns it uses; [`value_checks`] counts them (`summary` does, over the raw frame).
+/// Returns `(sanitised, raw, rejected rows)`; `raw` has the row rules applied but not the value
+/// sanitising.
+pub(super) fn scan(file: &InputFile, report: &mut ImportReport) -> Result<(LazyFrame, LazyFrame, u64)> {
     let lf = scan_conformed(file)?;
     let checks = row_checks();
     let Some(any_bad) = checks.iter().map(|(_, e, _)| e.clone()).reduce(|a, b| a.or(b)) else {
-        return Ok((lf, 0));
+        return Ok((lf.clone(), lf, 0));
     };
     let path = &file.path;
     let fail = |e: PolarsError| EngineError::file(path, format!("cannot read Parquet: {e}"));
@@ -85,13 +90,38 @@ pub(super) fn scan(file: &InputFile, report: &mut ImportReport) -> Result<(LazyF
         // Examples above are capped; the count is exact.
         report.rejected += n_bad - examples.height() as u64;
     }
-    Ok((lf.filter(any_bad.not()), n_bad))
+    let raw = lf.filter(any_bad.not());
+    let sanitised = raw.clone().with_columns(
+        value_checks()
+            .into_iter()
+            .map(|(name, bad)| {
+                when(bad)
+                    .then(lit(NULL).cast(DataType::Float64))
+                    .otherwise(col(name))
+                    .alias(name)
+            })
+            .collect::<Vec<_>>(),
+    );
+    Ok((sanitised, raw, n_bad))
 }
 
-/// Per-field row rules for typed inputs: `(field, is_bad, reason)`. The same rules the NDJSON
-/// reader applies value by value.
+/// Per measure column: is the value negative or non-finite (null counts as fine).
+pub(crate) fn value_checks() -> Vec<(&'static str, Expr)> {
+    COLUMNS
+        .iter()
+        .filter(|c| c.kind == Kind::Float)
+        .map(|def| {
+            let c = col(def.name);
+            let bad = c.clone().lt(lit(0.0)).or(c.clone().is_nan()).or(c.is_infinite());
+            (def.name, bad.fill_null(lit(false)))
+        })
+        .collect()
+}
+
+/// Per-field row rules for typed inputs: `(field, is_bad, reason)`, as the NDJSON reader
+/// applies them.
 fn row_checks() -> Vec<(&'static str, Expr, &'static str)> {
-    let mut v = vec![
+    let v = vec![
         ("event_type", col("event_type").is_null(), "missing required field"),
         (
             "event_type",
@@ -110,11 +140,6 @@ fn row_checks() -> Vec<(&'static str, Expr, &'static str)> {
             "timestamp out of range 2000–2100",
         ),
     ];
-    for def in COLUMNS.iter().filter(|c| c.kind == Kind::Float) {
-        let c = col(def.name);
-        v.push((def.name, c.clone().lt(lit(0.0)), "negative value"));
-        v.push((def.name, c.clone().is_nan().or(c.is_infinite()), "not a finite number"));
-    }
     // Null comparisons are null: count them as fine.
     v.into_iter().map(|(n, e, r)| (n, e.fill_null(lit(false)), r)).collect()
 }
