@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// `column ∈ values` (or `∉` when `negate`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DimFilter {
     pub column: String,
     pub values: Vec<String>,
@@ -17,6 +18,7 @@ pub struct DimFilter {
 
 /// `min ≤ column ≤ max` (either bound optional; `min_exclusive` / `max_exclusive` for < and >).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RangeFilter {
     pub column: String,
     pub min: Option<f64>,
@@ -28,6 +30,7 @@ pub struct RangeFilter {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Filter {
     #[serde(default)]
     pub dims: Vec<DimFilter>,

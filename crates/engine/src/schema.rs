@@ -185,6 +185,7 @@ pub fn resolve_metric(name: &str) -> Option<&'static ColumnDef> {
 
 /// Core Web Vitals thresholds (web-vitals library): good ≤ `good`, poor > `poor`.
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Thresholds {
     pub good: f64,
     pub poor: f64,

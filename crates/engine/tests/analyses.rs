@@ -480,3 +480,54 @@ fn parquet_and_ndjson_give_identical_results() {
         .unwrap();
     assert!(fa.equals_missing(&fb));
 }
+
+#[test]
+fn overview_counts_and_tiles() {
+    use rumlens_engine::analysis::overview::overview;
+    let (ds, views) = dataset(3000);
+    let mut f = Filter::default();
+    f.add_spec("device_type=mobile").unwrap();
+    let o = overview(&ds, &f).unwrap();
+    let mobile: Vec<&View> = views.iter().filter(|v| v.device == "mobile").collect();
+    assert_eq!(o.views as usize, mobile.len());
+    assert_eq!(o.errors, 0);
+    assert_eq!(o.errors_per_100_views, Some(0.0));
+    let lcp = &o.vitals[0];
+    assert_eq!(lcp.metric, "lcp_ms");
+    let mut vals: Vec<f64> = mobile.iter().filter_map(|v| v.lcp).collect();
+    let stats = lcp.stats.as_ref().unwrap();
+    assert_eq!(stats.n as usize, vals.len());
+    assert!(close(stats.p75.unwrap(), q7(&mut vals, 0.75)));
+    assert_eq!(lcp.trend.iter().map(|p| p.n).sum::<u64>() as usize, vals.len());
+    // No INP in this dataset: the tile has no statistics.
+    assert!(o.vitals[1].stats.is_none());
+}
+
+#[test]
+fn compare_two_segments() {
+    use rumlens_engine::analysis::compare::compare;
+    let (ds, views) = dataset(4000);
+    let (mut a, mut b) = (Filter::default(), Filter::default());
+    a.add_spec("device_type=desktop").unwrap();
+    b.add_spec("device_type=mobile").unwrap();
+    let c = compare(&ds, &a, &b).unwrap();
+    let lcp = &c.rows[0];
+    let mut va: Vec<f64> = views
+        .iter()
+        .filter(|v| v.device == "desktop")
+        .filter_map(|v| v.lcp)
+        .collect();
+    let mut vb: Vec<f64> = views
+        .iter()
+        .filter(|v| v.device == "mobile")
+        .filter_map(|v| v.lcp)
+        .collect();
+    let (pa, pb) = (q7(&mut va, 0.75), q7(&mut vb, 0.75));
+    assert!(close(lcp.p75_diff.unwrap(), pb - pa));
+    assert!(close(lcp.p75_diff_rel.unwrap(), (pb - pa) / pa));
+    // Mobile's base LCP is ~1.7× desktop's: the intervals cannot overlap at these sizes.
+    assert!(lcp.significant);
+    let same = compare(&ds, &a, &a).unwrap();
+    assert!(!same.rows[0].significant);
+    assert_eq!(same.rows[0].p75_diff, Some(0.0));
+}

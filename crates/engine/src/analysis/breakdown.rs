@@ -12,6 +12,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BreakdownOptions {
     pub metric: String,
     #[serde(default)]
@@ -40,6 +41,7 @@ impl BreakdownOptions {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BreakdownRow {
     /// Values of the `by` dimensions, in order.
     pub keys: Vec<Option<String>>,
@@ -62,6 +64,7 @@ pub struct BreakdownRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Breakdown {
     pub metric: String,
     pub unit: String,

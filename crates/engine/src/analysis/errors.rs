@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorsOptions {
     /// Hotspots returned (most frequent first).
     #[serde(default = "default_limit")]
@@ -47,12 +48,14 @@ impl Default for ErrorsOptions {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Count {
     pub value: Option<String>,
     pub count: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorHotspot {
     pub fingerprint: String,
     /// Value of the split dimension (with `by`).
@@ -73,6 +76,7 @@ pub struct ErrorHotspot {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApiHotspot {
     /// `METHOD /normalised/path`.
     pub endpoint: String,
@@ -88,6 +92,7 @@ pub struct ApiHotspot {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Errors {
     pub total_errors: u64,
     pub total_sessions: u64,
@@ -279,24 +284,29 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
     })
 }
 
-/// API calls (fetch/xhr resources, or any resource with a method) grouped by endpoint.
+/// An API call: a fetch/xhr resource, or any resource with a method.
+pub(crate) fn is_api_call() -> Expr {
+    col("event_type").eq(lit("resource")).and(
+        col("resource_type")
+            .is_in(lit(Series::new("t".into(), ["fetch", "xhr"])).implode(false), false)
+            .or(col("method").is_not_null()),
+    )
+}
+
+/// A failed call: status ≥ 400, or 0 (network error, timeout, abort). Null status: unknown.
+pub(crate) fn is_failed_call() -> Expr {
+    col("status_code").gt_eq(lit(400)).or(col("status_code").eq(lit(0)))
+}
+
+/// API calls grouped by endpoint.
 fn api_failures(lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
-    let calls = lf
-        .clone()
-        .filter(
-            col("event_type").eq(lit("resource")).and(
-                col("resource_type")
-                    .is_in(lit(Series::new("t".into(), ["fetch", "xhr"])).implode(false), false)
-                    .or(col("method").is_not_null()),
-            ),
-        )
-        .select([
-            col("method"),
-            col("resource_url"),
-            col("status_code"),
-            col("session_id"),
-            ts_ms().alias("t"),
-        ]);
+    let calls = lf.clone().filter(is_api_call()).select([
+        col("method"),
+        col("resource_url"),
+        col("status_code"),
+        col("session_id"),
+        ts_ms().alias("t"),
+    ]);
     let distinct = calls
         .clone()
         .select([col("method"), col("resource_url")])
@@ -319,7 +329,7 @@ fn api_failures(lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
     map.with_column(Column::new("endpoint".into(), endpoints))?;
     let mut args = JoinArgs::new(JoinType::Left);
     args.nulls_equal = true;
-    let failed = col("status_code").gt_eq(lit(400)).or(col("status_code").eq(lit(0)));
+    let failed = is_failed_call();
     let joined = calls
         .join(
             map.lazy(),

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FunnelMode {
     Strict,
@@ -43,6 +44,7 @@ impl FunnelMode {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FunnelOptions {
     pub steps: Vec<String>,
     #[serde(default)]
@@ -83,6 +85,7 @@ fn parse_step(s: &str) -> Result<Step> {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FunnelStep {
     /// 1-based step number.
     pub step: usize,
@@ -103,6 +106,7 @@ pub struct FunnelStep {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Funnel {
     pub mode: FunnelMode,
     pub by: Option<String>,

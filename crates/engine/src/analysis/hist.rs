@@ -13,6 +13,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistOptions {
     pub metric: String,
     #[serde(default = "default_bins")]
@@ -48,6 +49,7 @@ impl HistOptions {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistBin {
     pub lo: f64,
     pub hi: f64,
@@ -59,6 +61,7 @@ pub struct HistBin {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Histogram {
     pub metric: String,
     pub unit: String,

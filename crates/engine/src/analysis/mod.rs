@@ -2,9 +2,11 @@
 //! options and returns a typed, serialisable result that also renders as a table.
 
 pub mod breakdown;
+pub mod compare;
 pub mod errors;
 pub mod funnel;
 pub mod hist;
+pub mod overview;
 pub mod summary;
 pub mod trend;
 
@@ -73,6 +75,7 @@ pub(crate) fn ts_ms() -> Expr {
 
 /// A time bucket width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Bucket {
     Auto,

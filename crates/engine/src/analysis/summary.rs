@@ -23,12 +23,14 @@ impl Default for SummaryOptions {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ValueCount {
     pub value: Option<String>,
     pub count: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DimensionSummary {
     pub column: String,
     /// Distinct non-null values.
@@ -38,6 +40,7 @@ pub struct DimensionSummary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     pub rows: u64,
     pub by_event_type: Vec<ValueCount>,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// The statistic plotted per bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Stat {
     P50,
@@ -72,6 +73,7 @@ impl Stat {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TrendOptions {
     pub metric: String,
     pub stat: Stat,
@@ -103,6 +105,7 @@ impl TrendOptions {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TrendPoint {
     /// Bucket start, epoch ms UTC.
     pub bucket_ms: i64,
@@ -113,6 +116,7 @@ pub struct TrendPoint {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Trend {
     pub metric: String,
     pub unit: String,

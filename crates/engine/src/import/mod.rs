@@ -19,6 +19,7 @@ pub const MAX_REJECT_EXAMPLES: usize = 20;
 
 /// A row that could not be interpreted.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Reject {
     pub file: PathBuf,
     /// 1-based line number.
@@ -40,6 +41,7 @@ impl std::fmt::Display for Reject {
 
 /// Per-file import outcome.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileReport {
     pub path: PathBuf,
     pub format: FileFormat,
@@ -50,6 +52,7 @@ pub struct FileReport {
 
 /// What an import did: files read, rows kept, rows rejected with the first examples.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     pub files: Vec<FileReport>,
     pub rejected: u64,
