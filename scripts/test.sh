@@ -1,27 +1,23 @@
 #!/usr/bin/env bash
-# Runs every test of rumlens: formatting, lints, unit, integration and CLI golden tests.
-# Installs what it needs on a fresh Debian/Ubuntu machine (Rust components; later issues add
-# system packages here).
+# Runs every test of rumlens: UI type check and unit tests, formatting, lints, Rust unit /
+# integration / CLI golden / mock-runtime tests, the DuckDB cross-check and the desktop app
+# end to end under Xvfb. Installs what it needs first (scripts/deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '\n=== %s\n' "$*"; }
 
-if ! command -v cargo >/dev/null 2>&1; then
-  log "installing Rust (rustup)"
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq curl build-essential
-  fi
-  curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy
-  # shellcheck disable=SC1091
-  . "$HOME/.cargo/env"
-fi
-for comp in rustfmt clippy; do
-  if ! cargo "${comp/rustfmt/fmt}" --version >/dev/null 2>&1; then
-    rustup component add "$comp"
-  fi
-done
+log "dependencies"
+bash scripts/deps.sh
+# shellcheck disable=SC1091
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+
+out=$(mktemp)
+work=$(mktemp -d)
+trap 'rm -f "$out"; rm -rf "$work"' EXIT
+
+log "UI: type check, unit tests, build"
+(cd ui && npm run check && NO_COLOR=1 FORCE_COLOR=0 npm test 2>&1 | tee -a "$out" && npm run build)
 
 log "cargo fmt --check"
 cargo fmt --all -- --check
@@ -30,23 +26,25 @@ log "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log "cargo test"
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-cargo test --workspace --locked 2>&1 | tee "$out"
+cargo test --workspace --locked 2>&1 | tee -a "$out"
 
 log "cross-check percentiles against DuckDB (an independent engine) on a generated file"
 venv="${RUMLENS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/rumlens-venv}"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import duckdb" 2>/dev/null; then
-  if ! python3 -m venv "$venv" 2>/dev/null; then
-    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq python3-venv
-    python3 -m venv "$venv"
-  fi
+  python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check duckdb
 fi
-work=$(mktemp -d)
-trap 'rm -f "$out"; rm -rf "$work"' EXIT
-"$venv/bin/python" scripts/crosscheck_duckdb.py "${CARGO_TARGET_DIR:-target}/debug/rumlens" "$work" 3000
+"$venv/bin/python" scripts/crosscheck_duckdb.py "${CARGO_TARGET_DIR:-target}/debug/rumlens" "$work" 3000 | tee -a "$out"
 
-# One closing line for the whole run (cargo prints one per test binary; +1 for the cross-check).
-awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "\ntests: %d passed, %d failed, %d skipped\n", p + 1, f, i }' "$out"
+log "desktop app end to end (Xvfb + tauri-driver + WebKitWebDriver)"
+bash tests/e2e/run.sh 2>&1 | tee -a "$out"
+
+# One closing line for the whole run: cargo's per-binary lines, Vitest's, the cross-check and
+# the end-to-end steps.
+awk '
+  /^test result:/            { p += $4; f += $6; i += $8 }
+  /^ *Tests +[0-9]+ passed/  { for (k = 1; k <= NF; k++) if ($k ~ /^[0-9]+$/ && $(k+1) ~ /passed/) p += $k }
+  /^ *Tests +.*[0-9]+ failed/ { for (k = 1; k <= NF; k++) if ($k ~ /^[0-9]+$/ && $(k+1) ~ /failed/) f += $k }
+  /^duckdb cross-check:/     { p += 1 }
+  /^e2e: [0-9]+ passed/      { p += $2; f += $4 }
+  END { printf "\ntests: %d passed, %d failed, %d skipped\n", p, f, i }' "$out"

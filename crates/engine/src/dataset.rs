@@ -101,3 +101,11 @@ impl Dataset {
         Ok(self.lf.clone().collect()?)
     }
 }
+
+impl std::fmt::Debug for Dataset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dataset")
+            .field("report", &self.report)
+            .finish_non_exhaustive()
+    }
+}

@@ -3,6 +3,8 @@
 //! typed results.
 
 pub mod analysis;
+#[cfg(feature = "ts")]
+pub mod bindings;
 pub mod dataset;
 pub mod enrich;
 pub mod error;

@@ -367,6 +367,15 @@ fn errors_group_by_fingerprint_and_endpoint() {
     assert_eq!(a.failures, fails);
     assert_eq!(a.statuses[0].value.as_deref(), Some("503"));
     assert_eq!(a.statuses[0].count, (0..30).filter(|i| i % 4 == 0).count() as u64);
+    assert!(r.heatmap.is_none());
+    let opts = ErrorsOptions {
+        heatmap_for: Some("Error: Loading chunk <n> failed".into()),
+        ..Default::default()
+    };
+    let h = errors(&ds, &Filter::default(), &opts).unwrap().heatmap.unwrap();
+    assert_eq!(h.rows, vec!["/p/:id".to_string()]);
+    assert_eq!(h.columns, vec!["(unknown)".to_string()]);
+    assert_eq!(h.counts, vec![vec![6]]);
 }
 
 /// A tiny hand-written journey set with hand-counted answers.

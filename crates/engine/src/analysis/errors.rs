@@ -1,5 +1,6 @@
 //! `errors`: error hotspots grouped by fingerprint, and failed API calls by endpoint.
 
+use super::trend::OTHER;
 use super::{dimension, i64_col, str_col, ts_ms, Bucket};
 use crate::dataset::Dataset;
 use crate::enrich::page::{normalise_path, url_path};
@@ -24,6 +25,9 @@ pub struct ErrorsOptions {
     /// Top pages / browsers listed per hotspot.
     #[serde(default = "default_top")]
     pub top: usize,
+    /// Also return the page × browser counts of this fingerprint.
+    #[serde(default)]
+    pub heatmap_for: Option<String>,
 }
 
 fn default_limit() -> usize {
@@ -43,6 +47,7 @@ impl Default for ErrorsOptions {
             by: None,
             bucket: Bucket::Auto,
             top: default_top(),
+            heatmap_for: None,
         }
     }
 }
@@ -101,7 +106,66 @@ pub struct Errors {
     pub bucket_starts_ms: Vec<i64>,
     pub hotspots: Vec<ErrorHotspot>,
     pub api: Vec<ApiHotspot>,
+    /// Page × browser counts of `heatmap_for`.
+    pub heatmap: Option<Heatmap>,
     pub filter: String,
+}
+
+/// Error counts of one fingerprint by page group (rows) and browser (columns): the most
+/// frequent ones, the rest merged into `(other)`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Heatmap {
+    pub fingerprint: String,
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+    /// `counts[row][column]`.
+    pub counts: Vec<Vec<u64>>,
+}
+
+pub const HEATMAP_ROWS: usize = 15;
+pub const HEATMAP_COLUMNS: usize = 10;
+
+fn heatmap(errs: &LazyFrame, fingerprint: &str) -> Result<Heatmap> {
+    let df = errs
+        .clone()
+        .filter(col("fingerprint").eq(lit(fingerprint.to_string())))
+        .group_by([col("page_group"), col("browser")])
+        .agg([len().alias("n")])
+        .collect()?;
+    let pages = str_col(&df, "page_group")?;
+    let browsers = str_col(&df, "browser")?;
+    let ns = i64_col(&df, "n")?;
+    let label = |v: &Option<String>| v.clone().unwrap_or_else(|| "(unknown)".to_string());
+    let top = |keys: &[Option<String>], k: usize| -> Vec<String> {
+        let mut totals: HashMap<String, i64> = HashMap::new();
+        for (key, n) in keys.iter().zip(&ns) {
+            *totals.entry(label(key)).or_default() += n.unwrap_or(0);
+        }
+        let mut v: Vec<(String, i64)> = totals.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut names: Vec<String> = v.iter().take(k).map(|(s, _)| s.clone()).collect();
+        if v.len() > k {
+            names.push(OTHER.to_string());
+        }
+        names
+    };
+    let rows = top(&pages, HEATMAP_ROWS);
+    let columns = top(&browsers, HEATMAP_COLUMNS);
+    let index = |names: &[String], key: &Option<String>| {
+        let l = label(key);
+        names.iter().position(|n| *n == l).unwrap_or(names.len() - 1)
+    };
+    let mut counts = vec![vec![0u64; columns.len()]; rows.len()];
+    for i in 0..df.height() {
+        counts[index(&rows, &pages[i])][index(&columns, &browsers[i])] += ns[i].unwrap_or(0) as u64;
+    }
+    Ok(Heatmap {
+        fingerprint: fingerprint.to_string(),
+        rows,
+        columns,
+        counts,
+    })
 }
 
 /// (fingerprint, split value)
@@ -280,6 +344,7 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         bucket_starts_ms: (0..n_buckets).map(|i| first_bucket + i as i64 * width).collect(),
         hotspots,
         api: api_failures(&lf, opts.limit)?,
+        heatmap: opts.heatmap_for.as_deref().map(|fp| heatmap(&errs, fp)).transpose()?,
         filter: filter.describe(),
     })
 }

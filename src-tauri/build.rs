@@ -1,0 +1,25 @@
+const COMMANDS: &[&str] = &[
+    "open_dataset",
+    "open_sample",
+    "cancel_import",
+    "startup_paths",
+    "recent_files",
+    "pick_paths",
+    "overview",
+    "summary",
+    "breakdown",
+    "trend",
+    "hist",
+    "errors",
+    "funnel",
+    "compare",
+];
+
+fn main() {
+    // The app's own commands go through the ACL like plugin commands: each gets an
+    // `allow-<command>` permission, granted to the main window in capabilities/main.json.
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build script: {e:#}"));
+}

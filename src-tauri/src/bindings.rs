@@ -1,0 +1,15 @@
+//! TypeScript bindings for the UI: the engine's types plus the shell's own, into
+//! `ui/src/lib/bindings/`. `tests/bindings.rs` fails when the committed files are stale.
+
+use std::path::Path;
+use ts_rs::{Config, ExportError, TS};
+
+pub fn export(dir: &Path) -> Result<(), ExportError> {
+    rumlens_engine::bindings::export(dir)?;
+    let cfg = Config::new().with_large_int("number").with_out_dir(dir);
+    crate::service::DatasetInfo::export_all(&cfg)?;
+    crate::progress::ImportProgress::export_all(&cfg)?;
+    crate::recent::RecentFile::export_all(&cfg)?;
+    crate::error::AppError::export_all(&cfg)?;
+    Ok(())
+}

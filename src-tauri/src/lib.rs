@@ -1,0 +1,42 @@
+//! The rumlens desktop shell: state, commands, dialogs and progress over `rumlens-engine`.
+
+pub mod bindings;
+pub mod commands;
+pub mod error;
+pub mod progress;
+pub mod recent;
+pub mod service;
+pub mod state;
+
+use state::AppState;
+use tauri::Runtime;
+
+/// Every command the app exposes (also listed in build.rs for the ACL).
+#[macro_export]
+macro_rules! handlers {
+    () => {
+        tauri::generate_handler![
+            $crate::commands::open_dataset,
+            $crate::commands::open_sample,
+            $crate::commands::cancel_import,
+            $crate::commands::startup_paths,
+            $crate::commands::recent_files,
+            $crate::commands::pick_paths,
+            $crate::commands::overview,
+            $crate::commands::summary,
+            $crate::commands::breakdown,
+            $crate::commands::trend,
+            $crate::commands::hist,
+            $crate::commands::errors,
+            $crate::commands::funnel,
+            $crate::commands::compare,
+        ]
+    };
+}
+
+/// The app on any runtime (the real one, or the mock runtime in tests).
+pub fn app<R: Runtime>(builder: tauri::Builder<R>, startup_paths: Vec<String>) -> tauri::Builder<R> {
+    builder
+        .manage(AppState::with_startup_paths(startup_paths))
+        .invoke_handler(handlers!())
+}

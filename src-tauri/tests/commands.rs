@@ -1,0 +1,143 @@
+//! The app's commands through Tauri's mock runtime: real IPC requests, real engine.
+
+use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
+use rumlens_engine::{Dataset, Filter, OpenOptions};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+fn sample() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../sample-data/shop.parquet")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn window() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = rumlens_app::app(mock_builder(), vec![])
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("mock window");
+    (app, w)
+}
+
+fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        w,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("json response"))
+}
+
+fn mobile() -> Value {
+    json!({"dims": [{"column": "device_type", "values": ["mobile"], "negate": false}], "from_ms": null, "to_ms": null, "ranges": []})
+}
+
+#[test]
+fn open_then_query_then_supersede() {
+    let config = tempfile::tempdir().unwrap();
+    std::env::set_var("XDG_CONFIG_HOME", config.path());
+    let (_app, w) = window();
+
+    // Nothing open yet.
+    let err = invoke(
+        &w,
+        "overview",
+        json!({"seq": 1, "view": "overview", "filter": Filter::default()}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "no_dataset");
+
+    // Open the sample; the progress channel id is any valid one.
+    let info = invoke(
+        &w,
+        "open_dataset",
+        json!({"paths": [sample()], "onProgress": "__CHANNEL__:7"}),
+    )
+    .unwrap();
+    assert_eq!(info["summary"]["rows"], 6336);
+    assert_eq!(info["report"]["rejected"], 0);
+
+    // A filtered breakdown equals the engine's own answer for the same filter.
+    let got = invoke(
+        &w,
+        "breakdown",
+        json!({"seq": 1, "view": "breakdown", "filter": mobile(), "opts": {"metric": "lcp", "by": [], "event_type": null, "min_n": 50}}),
+    )
+    .unwrap();
+    let ds = Dataset::open(&[sample()], &OpenOptions::default()).unwrap();
+    let filter: Filter = serde_json::from_value(mobile()).unwrap();
+    let want = breakdown(&ds, &filter, &BreakdownOptions::new("lcp", &[])).unwrap();
+    assert_eq!(got["rows"][0]["n"], want.rows[0].n);
+    assert_eq!(got["rows"][0]["p75"].as_f64(), want.rows[0].p75);
+
+    // Overview tile n for LCP under the same filter.
+    let o = invoke(
+        &w,
+        "overview",
+        json!({"seq": 1, "view": "overview", "filter": mobile()}),
+    )
+    .unwrap();
+    assert_eq!(o["vitals"][0]["stats"]["n"], want.rows[0].n);
+
+    // An older query of the same view is superseded; other views are independent.
+    invoke(&w, "trend", json!({"seq": 5, "view": "trends", "filter": Filter::default(), "opts": {"metric": "lcp", "stat": "p75", "bucket": "auto", "by": null, "event_type": null, "max_series": 10}})).unwrap();
+    let stale = invoke(&w, "trend", json!({"seq": 3, "view": "trends", "filter": Filter::default(), "opts": {"metric": "lcp", "stat": "p75", "bucket": "auto", "by": null, "event_type": null, "max_series": 10}})).unwrap_err();
+    assert_eq!(stale["code"], "superseded");
+
+    // Bad arguments and bad files come back as {code, message}.
+    let err = invoke(&w, "breakdown", json!({"seq": 2, "view": "breakdown", "filter": Filter::default(), "opts": {"metric": "nonsense", "by": [], "event_type": null, "min_n": 50}})).unwrap_err();
+    assert_eq!(err["code"], "invalid_argument");
+    assert!(err["message"].as_str().unwrap().contains("unknown metric"));
+    let bad = config.path().join("bad.parquet");
+    std::fs::write(&bad, b"not parquet").unwrap();
+    let err = invoke(
+        &w,
+        "open_dataset",
+        json!({"paths": [bad], "onProgress": "__CHANNEL__:8"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "bad_file");
+    assert!(err["message"].as_str().unwrap().contains("bad.parquet"));
+
+    // The failed open kept the previous dataset; the good one is remembered.
+    assert!(invoke(
+        &w,
+        "summary",
+        json!({"seq": 1, "view": "chips", "filter": Filter::default()})
+    )
+    .is_ok());
+    let recent = invoke(&w, "recent_files", json!({})).unwrap();
+    assert_eq!(recent[0]["paths"][0], sample());
+}
+
+#[test]
+fn cancelled_import_reports_cancelled() {
+    use std::sync::atomic::AtomicBool;
+    let cancel = AtomicBool::new(true);
+    let sent = std::sync::Mutex::new(Vec::new());
+    let send = |p| sent.lock().unwrap().push(p);
+    match rumlens_app::service::open(&[sample()], false, &send, &cancel) {
+        Err(e) => assert_eq!(e.code, "cancelled"),
+        Ok(_) => panic!("a cancelled import returned a dataset"),
+    }
+    let cancel = AtomicBool::new(false);
+    let (_, info) = rumlens_app::service::open(&[sample()], false, &send, &cancel).unwrap();
+    let sent = sent.into_inner().unwrap();
+    let last = sent.last().unwrap();
+    assert!(last.finished);
+    assert_eq!(last.rows, Some(info.summary.rows));
+}

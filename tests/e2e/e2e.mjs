@@ -1,0 +1,171 @@
+// End-to-end test of the real rumlens desktop app through the W3C WebDriver protocol
+// (tauri-driver). No dependencies: Node's fetch only. Prints "e2e: N passed, M failed".
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const arg = (name) => process.argv[process.argv.indexOf(`--${name}`) + 1];
+const DRIVER = arg("driver"), APP = arg("app"), CLI = arg("cli"), ART = arg("artifacts");
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+const SAMPLE = "sample-data/shop.parquet";
+let passed = 0, failed = 0, shot = 0;
+
+async function wd(method, path, body) {
+  const res = await fetch(DRIVER + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitFor(what, fn, timeout = 30000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+class Session {
+  static async start(args = []) {
+    const v = await wd("POST", "/session", {
+      capabilities: { alwaysMatch: { "tauri:options": { application: APP, args } } },
+    });
+    const s = new Session();
+    s.id = v.sessionId;
+    return s;
+  }
+  async find(testid) {
+    const v = await wd("POST", `/session/${this.id}/element`, { using: "css selector", value: `[data-testid="${testid}"]` });
+    return v[ELEMENT];
+  }
+  async waitEl(testid, timeout) {
+    return waitFor(`[data-testid=${testid}]`, () => this.find(testid), timeout);
+  }
+  async click(testid) {
+    const el = await this.waitEl(testid);
+    await wd("POST", `/session/${this.id}/element/${el}/click`, {});
+  }
+  async text(testid) {
+    const el = await this.waitEl(testid);
+    return wd("GET", `/session/${this.id}/element/${el}/text`);
+  }
+  async js(script, ...args) {
+    return wd("POST", `/session/${this.id}/execute/sync`, { script, args });
+  }
+  async end() {
+    await wd("DELETE", `/session/${this.id}`).catch(() => {});
+  }
+}
+
+function screenshot(name) {
+  const file = join(ART, `${String(++shot).padStart(2, "0")}-${name}.png`);
+  // The WebDriver screenshot call hangs with WebKitWebDriver under Xvfb; take the X display.
+  execFileSync("import", ["-window", "root", file]);
+}
+
+async function step(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.message}`);
+    try { screenshot(`FAILED-${name.replace(/\W+/g, "-")}`); } catch {}
+  }
+}
+
+function cliN(filter) {
+  const args = ["breakdown", SAMPLE, "--metric", "lcp", "--format", "json"];
+  if (filter) args.push("--filter", filter);
+  return JSON.parse(execFileSync(CLI, args, { encoding: "utf8" })).rows[0].n;
+}
+
+const started = Date.now();
+let s = await Session.start();
+try {
+  await step("open view offers the sample", async () => {
+    await s.waitEl("open-sample", 60000);
+    screenshot("open");
+  });
+  await step("sample opens into the overview with the CLI's n", async () => {
+    await s.click("open-sample");
+    const n = await waitFor("LCP tile n", async () => Number((await s.text("tile-lcp_ms-n")).trim()) || 0, 60000);
+    console.log(`     first chart after ${((Date.now() - started) / 1000).toFixed(1)} s (app start + open sample)`);
+    if (n !== cliN()) throw new Error(`LCP n ${n}, CLI says ${cliN()}`);
+    await sleep(500);
+    screenshot("overview");
+  });
+  await step("filter device_type=mobile from the chip menu updates the LCP n", async () => {
+    await s.click("filter-chip-device_type");
+    await s.click("filter-value-device_type-mobile");
+    const want = cliN("device_type=mobile");
+    await waitFor(`LCP n = ${want}`, async () => Number((await s.text("tile-lcp_ms-n")).trim()) === want);
+    await sleep(300);
+    screenshot("overview-mobile");
+  });
+  for (const [view, testid] of [
+    ["trends", "trend-chart"],
+    ["breakdown", "breakdown-table"],
+    ["distribution", "hist-chart"],
+    ["errors", "error-row-1"],
+    ["funnels", "funnel-chart"],
+    ["compare", "compare-table"],
+  ]) {
+    await step(`${view} view shows its result`, async () => {
+      await s.click(`view-tab-${view}`);
+      await s.waitEl(testid);
+      await sleep(800);
+      screenshot(view);
+    });
+  }
+} finally {
+  await s.end();
+}
+
+// Attacker-controlled strings must show as text and never run.
+const dir = mkdtempSync(join(tmpdir(), "rumlens-xss-"));
+const xssFile = join(dir, "xss.ndjson");
+const payload = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
+const lines = [];
+for (let i = 0; i < 30; i++) {
+  const base = { ts: 1791158400000 + i * 60000, session_id: `s${i}`, url: `https://x.test/p?q=${payload}`, user_agent: `Mozilla/5.0 ${payload}`, country: "US" };
+  lines.push({ ...base, event_type: "view", lcp_ms: 1000 + i * 10, inp_ms: 100, cls: 0.01, fcp_ms: 500, ttfb_ms: 200 });
+  lines.push({ ...base, event_type: "error", error_type: "TypeError", error_message: `boom ${payload}`, error_stack: `at ${payload} (x.js:1:1)` });
+  lines.push({ ...base, event_type: "action", action_type: "click", target: `button${payload}` });
+}
+writeFileSync(xssFile, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+s = await Session.start([xssFile]);
+try {
+  await step("XSS payloads in the data render as text and never run", async () => {
+    await waitFor("LCP tile n", async () => Number((await s.text("tile-lcp_ms-n")).trim()) === 30, 60000);
+    await s.click("view-tab-errors");
+    await s.waitEl("error-row-1");
+    await sleep(500);
+    screenshot("xss-errors");
+    const body = await s.js("return document.body.innerText;");
+    if (!body.includes("<img src=x onerror=")) throw new Error("payload not shown literally in the errors view");
+    const ran = await s.js("return window.__xss === undefined ? null : window.__xss;");
+    if (ran !== null) throw new Error(`payload ran: window.__xss = ${ran}`);
+    const injected = await s.js("return document.querySelectorAll('img[src=\"x\"], script:not([src])').length;");
+    if (injected !== 0) throw new Error(`${injected} injected elements in the DOM`);
+  });
+} finally {
+  await s.end();
+}
+
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,113 @@
+// The open dataset, the running import and the recent files list.
+import * as api from '../api';
+import type { AppError, DatasetInfo, ImportProgress, RecentFile } from '../app-types';
+import type { DimensionSummary } from '../bindings/DimensionSummary';
+import { filters } from './filter.svelte';
+import { view } from './view.svelte';
+
+class DatasetStore {
+  info = $state<DatasetInfo | null>(null);
+  /** An import is running. */
+  importing = $state(false);
+  progress = $state<ImportProgress | null>(null);
+  /** When the running import started and when its last progress message arrived (ms, page clock). */
+  startedAt = $state(0);
+  progressAt = $state(0);
+  /** Paths being imported (for the progress panel). */
+  importingPaths = $state<string[]>([]);
+  /** Outcome of the last failed (or cancelled) import or dialog. */
+  error = $state<AppError | null>(null);
+  recent = $state<RecentFile[]>([]);
+  /** The reject report banner was closed. */
+  rejectsDismissed = $state(false);
+
+  dimension(column: string): DimensionSummary | undefined {
+    return this.info?.summary.dimensions.find((d) => d.column === column);
+  }
+
+  /** Values of a dimension in the whole dataset (non-null, most frequent first). */
+  values(column: string): string[] {
+    return (this.dimension(column)?.values ?? []).flatMap((v) => (v.value === null ? [] : [v.value]));
+  }
+
+  #onProgress = (p: ImportProgress) => {
+    this.progress = p;
+    this.progressAt = performance.now();
+  };
+
+  async #run(paths: string[], start: () => Promise<DatasetInfo>) {
+    if (this.importing) return;
+    this.importing = true;
+    this.importingPaths = paths;
+    this.progress = null;
+    this.error = null;
+    this.startedAt = performance.now();
+    this.progressAt = this.startedAt;
+    view.go('open');
+    try {
+      const info = await start();
+      this.info = info;
+      this.rejectsDismissed = false;
+      filters.clearAll();
+      view.go('overview');
+    } catch (e) {
+      this.error = e as AppError;
+    } finally {
+      this.importing = false;
+      this.progress = null;
+      void this.loadRecent();
+    }
+  }
+
+  open(paths: string[]) {
+    if (paths.length === 0) return Promise.resolve();
+    return this.#run(paths, () => api.openDataset(paths, this.#onProgress));
+  }
+
+  openSample() {
+    return this.#run(['sample data'], () => api.openSample(this.#onProgress));
+  }
+
+  async cancel() {
+    try {
+      await api.cancelImport();
+    } catch (e) {
+      this.error = e as AppError;
+    }
+  }
+
+  /** Native dialog, then import what was picked (nothing when the dialog is cancelled). */
+  async pickAndOpen(folder: boolean) {
+    if (this.importing) return;
+    let paths: string[];
+    try {
+      paths = await api.pickPaths(folder);
+    } catch (e) {
+      this.error = e as AppError;
+      view.go('open');
+      return;
+    }
+    await this.open(paths);
+  }
+
+  /** At start: open the paths given on the command line, if any. */
+  async openStartup() {
+    let paths: string[] = [];
+    try {
+      paths = await api.startupPaths();
+    } catch {
+      return; // no shell, or a shell without the command: start on the Open view
+    }
+    if (paths.length && !this.info && !this.importing) await this.open(paths);
+  }
+
+  async loadRecent() {
+    try {
+      this.recent = await api.recentFiles();
+    } catch {
+      // the list is a convenience: keep the old one
+    }
+  }
+}
+
+export const dataset = new DatasetStore();
