@@ -49,6 +49,7 @@ pub fn open(
         &OpenOptions {
             page_rules: None,
             on_progress: Some(&on_progress),
+            input_format: None,
         },
     )?;
     if cancel.load(Ordering::Relaxed) {

@@ -157,6 +157,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// List the input formats rumlens reads and how each is recognised
+    Formats,
     /// Generate a realistic synthetic shop dataset with planted truths (see sample-data/README.md)
     #[command(after_help = "Example:\n  rumlens gen --sessions 20000 --seed 7 --out big.parquet")]
     Gen {
@@ -192,6 +194,9 @@ struct Common {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Read every input as this format instead of detecting it per file (see `rumlens formats`)
+    #[arg(long)]
+    input_format: Option<String>,
 }
 
 #[derive(Args)]
@@ -221,9 +226,13 @@ impl Common {
             &OpenOptions {
                 page_rules: self.page_rules.clone(),
                 on_progress: None,
+                input_format: self.input_format.as_deref(),
             },
         )?;
         print_rejects(&ds.report);
+        for f in ds.report.files.iter().filter(|f| !f.detected.starts_with("canonical")) {
+            eprintln!("rumlens: {}: {}", f.path.display(), f.detected);
+        }
         Ok(ds)
     }
 }
@@ -355,6 +364,14 @@ fn run(cli: Cli) -> Result<(), EngineError> {
             let mut df = ds.filtered(&f)?.collect()?;
             write_events(&mut df, &out)?;
             eprintln!("wrote {} events to {}", df.height(), out.display());
+            Ok(())
+        }
+        Command::Formats => {
+            println!("{:<12} {:<28} reads", "name", "format");
+            println!("{:<12} {:<28} rumlens events (Parquet, NDJSON): `event_type` and `ts` on every record", "canonical", "rumlens canonical");
+            for a in rumlens_engine::import::adapters::all() {
+                println!("{:<12} {:<28} {}", a.name(), a.title(), a.description());
+            }
             Ok(())
         }
         Command::Gen { sessions, seed, out } => {

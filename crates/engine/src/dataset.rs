@@ -12,6 +12,8 @@ pub struct OpenOptions<'a> {
     /// Page-group rules file (`REGEX -> GROUP` per line).
     pub page_rules: Option<PathBuf>,
     pub on_progress: Option<Progress<'a>>,
+    /// Force a format (`canonical` or a vendor adapter name) instead of detecting it.
+    pub input_format: Option<&'a str>,
 }
 
 #[derive(Clone)]
@@ -34,6 +36,7 @@ impl Dataset {
             inputs,
             ImportOptions {
                 on_progress: opts.on_progress,
+                input_format: opts.input_format,
             },
         )?;
         let lf = enrich::enrich(imported.lf, &EnrichOptions { page_rules })?;

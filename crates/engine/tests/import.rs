@@ -135,6 +135,7 @@ fn page_rules_file_applies_first() {
         &OpenOptions {
             page_rules: Some(rules),
             on_progress: None,
+            input_format: None,
         },
     )
     .unwrap();
@@ -157,6 +158,7 @@ fn progress_reports_and_cancels() {
         &OpenOptions {
             page_rules: None,
             on_progress: Some(&cb),
+            input_format: None,
         },
     )
     .unwrap();
@@ -175,6 +177,7 @@ fn progress_reports_and_cancels() {
         &OpenOptions {
             page_rules: None,
             on_progress: Some(&cancel),
+            input_format: None,
         },
     );
     assert!(matches!(r, Err(rumlens_engine::EngineError::Cancelled)));

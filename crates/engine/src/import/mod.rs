@@ -2,9 +2,11 @@
 //! optionally gzip-compressed), from files, globs and directories with hive-style
 //! `key=value/` partitions.
 
+pub mod adapters;
 mod ndjson;
 mod parquet;
 mod sources;
+pub mod vendor;
 
 pub use ndjson::parse_ndjson_reader;
 pub use sources::{resolve_inputs, FileFormat, InputFile};
@@ -48,6 +50,8 @@ pub struct FileReport {
     /// Rows accepted; `None` for lazily scanned Parquet (counted at query time).
     pub rows: Option<u64>,
     pub rejected: u64,
+    /// Format of the file and why: "canonical", or e.g. "Datadog RUM: found `_dd` and `type`".
+    pub detected: String,
 }
 
 /// What an import did: files read, rows kept, rows rejected with the first examples.
@@ -75,6 +79,8 @@ pub type Progress<'a> = &'a (dyn Fn(u64, u64) -> bool + Sync);
 #[derive(Default, Clone, Copy)]
 pub struct ImportOptions<'a> {
     pub on_progress: Option<Progress<'a>>,
+    /// Force a format (`canonical` or an adapter name) instead of detecting it per file.
+    pub input_format: Option<&'a str>,
 }
 
 /// Import every input into one canonical (not yet enriched) LazyFrame.
@@ -108,18 +114,26 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
                     format: file.format,
                     rows: None,
                     rejected,
+                    detected: "canonical Parquet".into(),
                 });
                 raw_frames.push(raw);
                 lf
             }
             FileFormat::Ndjson | FileFormat::NdjsonGz => {
                 let before = report.rejected;
-                let df = ndjson::read_file(file, &mut report, &progress)?;
+                let (df, detected) = match vendor::detect(file, opts.input_format)? {
+                    vendor::Detected::Canonical => (ndjson::read_file(file, &mut report, &progress)?, "canonical".to_string()),
+                    vendor::Detected::Vendor(adapter, why) => (
+                        vendor::read_file(file, adapter, &mut report)?,
+                        format!("{}: {why}", adapter.title()),
+                    ),
+                };
                 report.files.push(FileReport {
                     path: file.path.clone(),
                     format: file.format,
                     rows: Some(df.height() as u64),
                     rejected: report.rejected - before,
+                    detected,
                 });
                 let lf = df
                     .lazy()
