@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 pub struct ImportProgress {
     pub done_bytes: u64,
     pub total_bytes: u64,
-    /// Rows imported, once known (at the end).
+    /// Rows accepted so far (NDJSON and vendor files while importing; every format at the end).
     pub rows: Option<u64>,
     pub finished: bool,
 }

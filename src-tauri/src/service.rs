@@ -32,13 +32,15 @@ pub fn open(
 ) -> Result<(Dataset, DatasetInfo), AppError> {
     let throttle = Throttle::default();
     let total = AtomicU64::new(0);
+    let rows = AtomicU64::new(0);
     let on_progress = |done: u64, t: u64| -> bool {
         total.store(t, Ordering::Relaxed);
         if throttle.should_send(Instant::now()) {
+            let r = rows.load(Ordering::Relaxed);
             send(ImportProgress {
                 done_bytes: done,
                 total_bytes: t,
-                rows: None,
+                rows: (r > 0).then_some(r),
                 finished: false,
             });
         }
@@ -50,6 +52,7 @@ pub fn open(
             page_rules: None,
             on_progress: Some(&on_progress),
             input_format: None,
+            rows_read: Some(&rows),
         },
     )?;
     if cancel.load(Ordering::Relaxed) {

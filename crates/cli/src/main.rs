@@ -227,6 +227,7 @@ impl Common {
                 page_rules: self.page_rules.clone(),
                 on_progress: None,
                 input_format: self.input_format.as_deref(),
+                rows_read: None,
             },
         )?;
         print_rejects(&ds.report);
@@ -368,7 +369,10 @@ fn run(cli: Cli) -> Result<(), EngineError> {
         }
         Command::Formats => {
             println!("{:<12} {:<28} reads", "name", "format");
-            println!("{:<12} {:<28} rumlens events (Parquet, NDJSON): `event_type` and `ts` on every record", "canonical", "rumlens canonical");
+            println!(
+                "{:<12} {:<28} rumlens events (Parquet, NDJSON): `event_type` and `ts` on every record",
+                "canonical", "rumlens canonical"
+            );
             for a in rumlens_engine::import::adapters::all() {
                 println!("{:<12} {:<28} {}", a.name(), a.title(), a.description());
             }

@@ -14,6 +14,8 @@ pub struct OpenOptions<'a> {
     pub on_progress: Option<Progress<'a>>,
     /// Force a format (`canonical` or a vendor adapter name) instead of detecting it.
     pub input_format: Option<&'a str>,
+    /// Incremented with the rows accepted so far, for progress displays.
+    pub rows_read: Option<&'a std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Clone)]
@@ -37,6 +39,7 @@ impl Dataset {
             ImportOptions {
                 on_progress: opts.on_progress,
                 input_format: opts.input_format,
+                rows_read: opts.rows_read,
             },
         )?;
         let lf = enrich::enrich(imported.lf, &EnrichOptions { page_rules })?;

@@ -136,6 +136,7 @@ fn page_rules_file_applies_first() {
             page_rules: Some(rules),
             on_progress: None,
             input_format: None,
+            rows_read: None,
         },
     )
     .unwrap();
@@ -149,6 +150,7 @@ fn progress_reports_and_cancels() {
     write_events(&mut views(50, 1000.0), &p).unwrap();
     let size = std::fs::metadata(&p).unwrap().len();
     let seen = std::sync::Mutex::new(Vec::new());
+    let rows = std::sync::atomic::AtomicU64::new(0);
     let cb = |done: u64, total: u64| {
         seen.lock().unwrap().push((done, total));
         true
@@ -159,6 +161,7 @@ fn progress_reports_and_cancels() {
             page_rules: None,
             on_progress: Some(&cb),
             input_format: None,
+            rows_read: Some(&rows),
         },
     )
     .unwrap();
@@ -168,6 +171,7 @@ fn progress_reports_and_cancels() {
             .rows,
         50
     );
+    assert_eq!(rows.load(std::sync::atomic::Ordering::Relaxed), 50);
     let seen = seen.into_inner().unwrap();
     assert!(!seen.is_empty());
     assert_eq!(*seen.last().unwrap(), (size, size));
@@ -178,6 +182,7 @@ fn progress_reports_and_cancels() {
             page_rules: None,
             on_progress: Some(&cancel),
             input_format: None,
+            rows_read: None,
         },
     );
     assert!(matches!(r, Err(rumlens_engine::EngineError::Cancelled)));

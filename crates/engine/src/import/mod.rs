@@ -81,6 +81,8 @@ pub struct ImportOptions<'a> {
     pub on_progress: Option<Progress<'a>>,
     /// Force a format (`canonical` or an adapter name) instead of detecting it per file.
     pub input_format: Option<&'a str>,
+    /// Incremented with the rows accepted so far (NDJSON and vendor files), for progress.
+    pub rows_read: Option<&'a std::sync::atomic::AtomicU64>,
 }
 
 /// Import every input into one canonical (not yet enriched) LazyFrame.
@@ -122,12 +124,18 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
             FileFormat::Ndjson | FileFormat::NdjsonGz => {
                 let before = report.rejected;
                 let (df, detected) = match vendor::detect(file, opts.input_format)? {
-                    vendor::Detected::Canonical => (ndjson::read_file(file, &mut report, &progress)?, "canonical".to_string()),
+                    vendor::Detected::Canonical => (
+                        ndjson::read_file(file, &mut report, &progress, opts.rows_read)?,
+                        "canonical".to_string(),
+                    ),
                     vendor::Detected::Vendor(adapter, why) => (
                         vendor::read_file(file, adapter, &mut report)?,
                         format!("{}: {why}", adapter.title()),
                     ),
                 };
+                if let (Some(r), true) = (opts.rows_read, !detected.starts_with("canonical")) {
+                    r.fetch_add(df.height() as u64, std::sync::atomic::Ordering::Relaxed);
+                }
                 report.files.push(FileReport {
                     path: file.path.clone(),
                     format: file.format,

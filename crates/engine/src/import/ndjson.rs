@@ -23,6 +23,7 @@ pub(super) fn read_file(
     file: &InputFile,
     report: &mut ImportReport,
     progress: &dyn Fn(u64, u64) -> bool,
+    rows_read: Option<&AtomicU64>,
 ) -> Result<DataFrame> {
     let path = &file.path;
     let f = std::fs::File::open(path).map_err(|e| EngineError::file(path, io_reason(&e)))?;
@@ -37,7 +38,7 @@ pub(super) fn read_file(
     };
     let size = file.size;
     let tick = || progress(counted.load(Ordering::Relaxed), size);
-    let mut df = parse_ndjson_reader(path, reader, &file.partitions, report, &tick)?;
+    let mut df = parse_ndjson_reader(path, reader, &file.partitions, report, &tick, rows_read)?;
     if !file.partitions.is_empty() {
         df = apply_partitions(df, &file.partitions)?;
     }
@@ -80,6 +81,7 @@ pub fn parse_ndjson_reader(
     partitions: &[(String, String)],
     report: &mut ImportReport,
     progress: &dyn Fn() -> bool,
+    rows_read: Option<&AtomicU64>,
 ) -> Result<DataFrame> {
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut builder = Builder::new();
@@ -101,6 +103,7 @@ pub fn parse_ndjson_reader(
                 .par_drain(..)
                 .map(|(no, bytes)| (no, parse_line(&bytes, &required_from_partition)))
                 .collect();
+            let before = builder.len();
             for (no, res) in parsed {
                 match res {
                     Ok(Some(row)) => builder.push(row),
@@ -112,6 +115,9 @@ pub fn parse_ndjson_reader(
                         reason,
                     }),
                 }
+            }
+            if let Some(r) = rows_read {
+                r.fetch_add((builder.len() - before) as u64, Ordering::Relaxed);
             }
             if !progress() {
                 return Err(EngineError::Cancelled);
@@ -268,7 +274,7 @@ mod tests {
 
     fn parse(s: &str) -> (DataFrame, ImportReport) {
         let mut report = ImportReport::default();
-        let df = parse_ndjson_reader(Path::new("t.ndjson"), s.as_bytes(), &[], &mut report, &|| true).unwrap();
+        let df = parse_ndjson_reader(Path::new("t.ndjson"), s.as_bytes(), &[], &mut report, &|| true, None).unwrap();
         (df, report)
     }
 

@@ -8,4 +8,8 @@ export type FileReport = { path: string, format: FileFormat,
 /**
  * Rows accepted; `None` for lazily scanned Parquet (counted at query time).
  */
-rows: number | null, rejected: number, };
+rows: number | null, rejected: number, 
+/**
+ * Format of the file and why: "canonical", or e.g. "Datadog RUM: found `_dd` and `type`".
+ */
+detected: string, };

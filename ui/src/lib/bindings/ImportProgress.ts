@@ -2,6 +2,6 @@
 
 export type ImportProgress = { done_bytes: number, total_bytes: number, 
 /**
- * Rows imported, once known (at the end).
+ * Rows accepted so far (NDJSON and vendor files while importing; every format at the end).
  */
 rows: number | null, finished: boolean, };
