@@ -88,6 +88,21 @@ pub async fn open_dataset<R: Runtime>(
     open_paths(&app, &window, &state, paths, false, on_progress).await
 }
 
+/// Where the bundled sample is: the resource directory of an installed app, or next to the
+/// executable of a development build (Tauri only recognises `…/target/debug` as one; a build
+/// in another target directory would otherwise look under /usr/lib).
+fn sample_path<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, AppError> {
+    const REL: &str = "sample-data/shop.parquet";
+    let resource = app.path().resolve(REL, tauri::path::BaseDirectory::Resource)?;
+    let beside_exe = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(|d| d.join(REL)));
+    Ok(std::iter::once(resource.clone())
+        .chain(beside_exe)
+        .find(|p| p.is_file())
+        .unwrap_or(resource))
+}
+
 /// The bundled sample (`RUMLENS_SAMPLE` overrides its path).
 #[tauri::command]
 pub async fn open_sample<R: Runtime>(
@@ -98,9 +113,7 @@ pub async fn open_sample<R: Runtime>(
 ) -> Result<DatasetInfo, AppError> {
     let path = match std::env::var_os("RUMLENS_SAMPLE") {
         Some(p) => PathBuf::from(p),
-        None => app
-            .path()
-            .resolve("sample-data/shop.parquet", tauri::path::BaseDirectory::Resource)?,
+        None => sample_path(&app)?,
     };
     let paths = vec![path.to_string_lossy().into_owned()];
     open_paths(&app, &window, &state, paths, true, on_progress).await
