@@ -28,9 +28,13 @@ const DATA_EXTENSIONS: &[&str] = &[
     ".ndjson",
     ".jsonl",
     ".json",
+    ".lines",
+    ".log",
     ".ndjson.gz",
     ".jsonl.gz",
     ".json.gz",
+    ".lines.gz",
+    ".log.gz",
 ];
 
 fn has_data_extension(p: &Path) -> bool {
@@ -72,7 +76,7 @@ pub fn resolve_inputs(inputs: &[String]) -> Result<Vec<InputFile>> {
             walk(&path, &path, &mut out)?;
             if out.len() == before {
                 return Err(EngineError::NoInput(format!(
-                    "directory {} holds no .parquet, .ndjson or .jsonl file",
+                    "directory {} holds no .parquet, .ndjson, .jsonl, .json, .lines or .log file",
                     path.display()
                 )));
             }
@@ -163,7 +167,10 @@ fn describe(path: &Path, partitions: Vec<(String, String)>) -> Result<InputFile>
         FileFormat::Parquet
     } else if name.ends_with(".gz") {
         FileFormat::NdjsonGz
-    } else if name.ends_with(".ndjson") || name.ends_with(".jsonl") || name.ends_with(".json") {
+    } else if [".ndjson", ".jsonl", ".json", ".lines", ".log"]
+        .iter()
+        .any(|e| name.ends_with(e))
+    {
         FileFormat::Ndjson
     } else {
         let mut magic = [0u8; 4];

@@ -71,7 +71,12 @@ fn records(text: &str, adapter: Option<&dyn Adapter>) -> (bool, Vec<(u64, Value)
         .lines()
         .zip(1..)
         .filter(|(l, _)| !l.trim().is_empty())
-        .map(|(l, i)| (i, serde_json::from_str::<Value>(l).unwrap_or_else(|_| Value::String(l.to_string()))))
+        .map(|(l, i)| {
+            (
+                i,
+                serde_json::from_str::<Value>(l).unwrap_or_else(|_| Value::String(l.to_string())),
+            )
+        })
         .collect();
     (false, recs)
 }
@@ -82,7 +87,9 @@ pub fn detect(file: &InputFile, forced: Option<&str>) -> Result<Detected> {
         Some("canonical") => return Ok(Detected::Canonical),
         Some(name) => {
             let a = adapters::by_name(name).ok_or_else(|| {
-                EngineError::invalid(format!("unknown input format `{name}`; run `rumlens formats` for the list"))
+                EngineError::invalid(format!(
+                    "unknown input format `{name}`; run `rumlens formats` for the list"
+                ))
             })?;
             return Ok(Detected::Vendor(a, format!("forced with --input-format {name}")));
         }
@@ -92,7 +99,10 @@ pub fn detect(file: &InputFile, forced: Option<&str>) -> Result<Detected> {
     let mut text = String::from_utf8_lossy(&head).into_owned();
     // A document too big for the sniff window: read it whole to parse it.
     let t = text.trim_start();
-    if (t.starts_with('{') || t.starts_with('[')) && head.len() == SNIFF_BYTES && serde_json::from_str::<Value>(t.lines().next().unwrap_or("")).is_err() {
+    if (t.starts_with('{') || t.starts_with('['))
+        && head.len() == SNIFF_BYTES
+        && serde_json::from_str::<Value>(t.lines().next().unwrap_or("")).is_err()
+    {
         text = String::from_utf8_lossy(&read_all(file, None)?).into_owned();
     } else if head.len() == SNIFF_BYTES {
         // Drop the partial last line.
@@ -118,7 +128,11 @@ pub fn detect(file: &InputFile, forced: Option<&str>) -> Result<Detected> {
         format!(
             "unrecognised format: not canonical rumlens events (needs `event_type` and `ts`) nor {}; \
              force one with --input-format NAME",
-            if known.is_empty() { "a known vendor export".to_string() } else { known.join(", ") }
+            if known.is_empty() {
+                "a known vendor export".to_string()
+            } else {
+                known.join(", ")
+            }
         ),
     ))
 }
@@ -129,7 +143,10 @@ fn check_required(rows: &[adapters::Converted]) -> std::result::Result<(), adapt
         for req in crate::schema::REQUIRED {
             let i = crate::schema::index_of(req).unwrap_or(0);
             if c.row.cells[i] == Cell::Null {
-                return Err((Some(req.to_string()), "no value for this required field in the record".into()));
+                return Err((
+                    Some(req.to_string()),
+                    "no value for this required field in the record".into(),
+                ));
             }
         }
     }

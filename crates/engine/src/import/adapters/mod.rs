@@ -7,6 +7,7 @@ pub mod boomerang;
 pub mod datadog;
 pub mod elastic;
 pub mod faro;
+pub mod merge;
 pub mod otel;
 pub mod util;
 pub mod webvitals;

@@ -63,7 +63,10 @@ pub fn check_ts(field: &str, ms: i64) -> Result<i64, RecordError> {
     if (TS_MIN..=TS_MAX).contains(&ms) {
         Ok(ms)
     } else {
-        Err((Some(field.to_string()), format!("timestamp {ms} ms out of range 2000–2100")))
+        Err((
+            Some(field.to_string()),
+            format!("timestamp {ms} ms out of range 2000–2100"),
+        ))
     }
 }
 
@@ -71,7 +74,12 @@ pub fn check_ts(field: &str, ms: i64) -> Result<i64, RecordError> {
 pub fn iso_ms(field: &str, s: &str) -> Result<i64, RecordError> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|d| d.timestamp_millis())
-        .map_err(|_| (Some(field.to_string()), format!("not an ISO-8601 timestamp: `{}`", clip(s))))
+        .map_err(|_| {
+            (
+                Some(field.to_string()),
+                format!("not an ISO-8601 timestamp: `{}`", clip(s)),
+            )
+        })
         .and_then(|ms| check_ts(field, ms))
 }
 
@@ -92,7 +100,10 @@ mod tests {
     fn paths_numbers_and_units() {
         let v = json!({"rt.si": "abc", "view": {"performance": {"lcp": {"timestamp": 2_345_000_000u64}}}, "s": "12.5", "bad": "x"});
         assert_eq!(text(&v, "rt.si").as_deref(), Some("abc"));
-        assert_eq!(measure(&v, "view.performance.lcp.timestamp", NS_TO_MS).unwrap(), Some(2345.0));
+        assert_eq!(
+            measure(&v, "view.performance.lcp.timestamp", NS_TO_MS).unwrap(),
+            Some(2345.0)
+        );
         assert_eq!(num(&v, "s").unwrap(), Some(12.5));
         assert!(num(&v, "bad").is_err());
         assert_eq!(num(&v, "missing").unwrap(), None);
