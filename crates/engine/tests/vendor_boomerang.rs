@@ -2,66 +2,15 @@
 //! the files), a synthetic multi-session file round-tripped through summary and breakdown, and
 //! malformed beacons.
 
-use polars::prelude::*;
+mod common;
+
+use common::{fixture, open, table};
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::analysis::summary::{summary, SummaryOptions};
-use rumlens_engine::{Dataset, Filter, OpenOptions};
+use rumlens_engine::Filter;
 use serde_json::{json, Map, Value};
-use std::path::{Path, PathBuf};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/vendors/boomerang")
-        .join(name)
-}
-
-fn open(path: &Path) -> Dataset {
-    Dataset::open(&[path.to_string_lossy().into_owned()], &OpenOptions::default()).unwrap()
-}
-
-/// Every row as a JSON map (numbers as f64/i64, `ts` as epoch ms, dimensions as strings).
-fn table(ds: &Dataset) -> Vec<Map<String, Value>> {
-    let df = ds.collect().unwrap();
-    let mut out = vec![Map::new(); df.height()];
-    for col in df.columns() {
-        let name = col.name().to_string();
-        let s = col.as_materialized_series();
-        let vals: Vec<Value> = match s.dtype() {
-            DataType::Float64 => s
-                .f64()
-                .unwrap()
-                .iter()
-                .map(|x| x.map(Value::from).unwrap_or(Value::Null))
-                .collect(),
-            DataType::Int64 => s
-                .i64()
-                .unwrap()
-                .iter()
-                .map(|x| x.map(Value::from).unwrap_or(Value::Null))
-                .collect(),
-            DataType::Datetime(..) => {
-                let c = s.cast(&DataType::Int64).unwrap();
-                c.i64()
-                    .unwrap()
-                    .iter()
-                    .map(|x| x.map(Value::from).unwrap_or(Value::Null))
-                    .collect()
-            }
-            _ => {
-                let c = s.cast(&DataType::String).unwrap();
-                c.str()
-                    .unwrap()
-                    .iter()
-                    .map(|x| x.map(Value::from).unwrap_or(Value::Null))
-                    .collect()
-            }
-        };
-        for (i, v) in vals.into_iter().enumerate() {
-            out[i].insert(name.clone(), v);
-        }
-    }
-    out
-}
+const VENDOR: &str = "boomerang";
 
 fn find<'a>(rows: &'a [Map<String, Value>], event: &str, view: &str) -> Vec<&'a Map<String, Value>> {
     rows.iter()
@@ -74,7 +23,7 @@ const SESSION_2: &str = "dbfb9d18-2efc-4f3a-929a-2084cf141d64-rh9g9g";
 
 #[test]
 fn basicrum_ab_fixture() {
-    let ds = open(&fixture("basicrum_beacon_ab.json.lines"));
+    let ds = open(&fixture(VENDOR, "basicrum_beacon_ab.json.lines"));
     assert!(
         ds.report.files[0]
             .detected
@@ -154,7 +103,7 @@ fn basicrum_ab_fixture() {
 
 #[test]
 fn basicrum_all_fields_and_duplicate_beacons() {
-    let ds = open(&fixture("basicrum_misc_all-fields.json.lines"));
+    let ds = open(&fixture(VENDOR, "basicrum_misc_all-fields.json.lines"));
     assert_eq!(ds.report.rejected, 0);
     let rows = table(&ds);
     assert_eq!(rows.len(), 2); // the view and one rage click (c.c.r=1)
@@ -164,7 +113,7 @@ fn basicrum_all_fields_and_duplicate_beacons() {
 
     // Two copies of the same page-load beacon (pid aot3mvuv, n=1) differing in mob.dl
     // ("10.7" then "10.3", floats as strings): one view, the later copy wins.
-    let ds = open(&fixture("basicrum_misc_mob-dl-float.json.lines"));
+    let ds = open(&fixture(VENDOR, "basicrum_misc_mob-dl-float.json.lines"));
     assert_eq!(ds.report.rejected, 0);
     let rows = table(&ds);
     let views = find(&rows, "view", "aot3mvuv");
@@ -568,43 +517,4 @@ fn radix36(mut n: i64) -> String {
     }
     out.reverse();
     String::from_utf8(out).unwrap()
-}
-
-/// Records of a file the way the importer splits them (whole JSON document, else lines).
-fn sample_records(text: &str) -> Vec<Value> {
-    if let Ok(doc) = serde_json::from_str::<Value>(text) {
-        return match doc {
-            Value::Array(a) => a,
-            o => vec![o],
-        };
-    }
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(50)
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.to_string())))
-        .collect()
-}
-
-#[test]
-fn detection_is_specific() {
-    use rumlens_engine::import::adapters::{boomerang::Boomerang, Adapter};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vendors");
-    let mut checked = 0;
-    for dir in std::fs::read_dir(&root).unwrap().flatten() {
-        let own = dir.file_name() == "boomerang";
-        for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
-            if f.file_name() == "SOURCE.txt" {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(f.path()) else {
-                continue;
-            };
-            let found = Boomerang.detect(&sample_records(&text));
-            assert_eq!(found.is_some(), own, "{}: {found:?}", f.path().display());
-            checked += 1;
-        }
-    }
-    assert!(checked >= 7);
-    let canonical = r#"{"event_type":"view","ts":1791158400000,"url":"https://a.test/?u=1&pid=2","session_id":"s"}"#;
-    assert!(Boomerang.detect(&sample_records(canonical)).is_none());
 }

@@ -2,66 +2,15 @@
 //! reading them), view versions and partial `view_update`s merged into one view, and malformed
 //! records.
 
-use polars::prelude::*;
+mod common;
+
+use common::{fixture, get, ndjson, open, open_all, rows_by_time};
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::{Dataset, Filter, OpenOptions};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/vendors/datadog")
-        .join(name)
-}
-
-fn open_all(paths: &[&Path]) -> Dataset {
-    let inputs: Vec<String> = paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    Dataset::open(&inputs, &OpenOptions::default()).unwrap()
-}
-
-fn open(p: &Path) -> Dataset {
-    open_all(&[p])
-}
-
-/// Write NDJSON lines to a file in `dir`.
-fn ndjson(dir: &Path, name: &str, lines: &[Value]) -> PathBuf {
-    let p = dir.join(name);
-    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
-    std::fs::write(&p, text.join("\n") + "\n").unwrap();
-    p
-}
-
-/// One row per event as column → value (nulls left out), sorted by `ts` then event type.
-fn rows(ds: &Dataset) -> Vec<serde_json::Map<String, Value>> {
-    let df = ds.collect().unwrap();
-    let mut out = vec![serde_json::Map::new(); df.height()];
-    for col in df.columns() {
-        let name = col.name().to_string();
-        let s = col.as_materialized_series();
-        let s = if matches!(s.dtype(), DataType::Datetime(_, _)) {
-            s.cast(&DataType::Int64).unwrap()
-        } else {
-            s.clone()
-        };
-        for (i, row) in out.iter_mut().enumerate() {
-            let v = match s.get(i).unwrap() {
-                AnyValue::Null => continue,
-                AnyValue::String(x) => json!(x),
-                AnyValue::StringOwned(x) => json!(x.as_str()),
-                AnyValue::Int64(x) => json!(x),
-                AnyValue::Float64(x) => json!(x),
-                other => json!(other.to_string()),
-            };
-            row.insert(name.clone(), v);
-        }
-    }
-    out.sort_by_key(|r| (r["ts"].as_i64(), r["event_type"].as_str().map(str::to_string)));
-    out
-}
-
-fn get<'a>(r: &'a serde_json::Map<String, Value>, k: &str) -> &'a Value {
-    r.get(k).unwrap_or(&Value::Null)
-}
+const VENDOR: &str = "datadog";
 
 const SESSION: &str = "cacbf45c-3a05-48ce-b066-d76349460599";
 const VIEW: &str = "623d50fd-75cf-4025-97d2-e51ff94171f6";
@@ -70,7 +19,7 @@ const EXPLORER: &str = "https://app.datadoghq.com/rum/explorer?live=1h&query=&ta
 
 #[test]
 fn sdk_view_sample_nanoseconds_to_ms() {
-    let ds = open(&fixture("sdk_sample_view.json"));
+    let ds = open(&fixture(VENDOR, "sdk_sample_view.json"));
     let f = &ds.report.files[0];
     assert!(
         f.detected.starts_with("Datadog RUM: found browser-SDK events"),
@@ -78,7 +27,7 @@ fn sdk_view_sample_nanoseconds_to_ms() {
         f.detected
     );
     assert_eq!((f.rows, f.rejected), (Some(1), 0));
-    let r = &rows(&ds)[0];
+    let r = &rows_by_time(&ds)[0];
     let want = json!({
         "event_type": "view", "ts": 1_591_283_924_940i64, "session_id": SESSION, "view_id": VIEW,
         "source_format": "datadog", "url": EXPLORER, "page_group": "/rum/explorer",
@@ -101,11 +50,11 @@ fn sdk_event_samples() {
         "sdk_sample_resource.json",
         "sdk_sample_vital.json",
     ];
-    let paths: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
+    let paths: Vec<PathBuf> = names.iter().map(|n| fixture(VENDOR, n)).collect();
     let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     let ds = open_all(&refs);
     assert_eq!(ds.report.rejected, 0);
-    let rows = rows(&ds);
+    let rows = rows_by_time(&ds);
     assert_eq!(rows.len(), 5);
     for r in &rows {
         assert_eq!(get(r, "session_id"), SESSION);
@@ -155,16 +104,16 @@ fn sdk_event_samples() {
 
 #[test]
 fn api_v2_page_and_its_ndjson_items_read_the_same() {
-    let page = open(&fixture("api_v2_rum_events_list_page1.json"));
+    let page = open(&fixture(VENDOR, "api_v2_rum_events_list_page1.json"));
     let f = &page.report.files[0];
     assert!(f.detected.contains("API v2 page"), "{}", f.detected);
-    let items = open(&fixture("api_v2_rum_events_page1.ndjson"));
+    let items = open(&fixture(VENDOR, "api_v2_rum_events_page1.ndjson"));
     assert!(
         items.report.files[0].detected.contains("API v2 items"),
         "{}",
         items.report.files[0].detected
     );
-    let (a, b) = (rows(&page), rows(&items));
+    let (a, b) = (rows_by_time(&page), rows_by_time(&items));
     assert_eq!(a, b);
     assert_eq!(a.len(), 2);
     let js = &a[0];
@@ -252,7 +201,7 @@ fn view_versions_and_partial_updates_merge_into_one_view() {
     );
     let ds = open(&p);
     assert_eq!(ds.report.rejected, 0);
-    let rows = rows(&ds);
+    let rows = rows_by_time(&ds);
     let views: Vec<_> = rows.iter().filter(|r| get(r, "event_type") == "view").collect();
     assert_eq!(views.len(), 2, "one row per view.id");
     let v1 = views.iter().find(|r| get(r, "view_id") == "v-1").unwrap();
@@ -279,11 +228,12 @@ fn the_view_update_sample_is_older_than_the_view_sample() {
     // The samples share a view.id; the update (version 2) is older than the view (version 9),
     // so the merged view is the view sample's, whatever the order of the lines.
     let dir = tempfile::tempdir().unwrap();
-    let read = |n: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(fixture(n)).unwrap()).unwrap() };
+    let read =
+        |n: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(fixture(VENDOR, n)).unwrap()).unwrap() };
     let (v, u) = (read("sdk_sample_view.json"), read("sdk_sample_view_update.json"));
     for (name, lines) in [("a.ndjson", [v.clone(), u.clone()]), ("b.ndjson", [u, v])] {
         let ds = open(&ndjson(dir.path(), name, &lines));
-        let rows = rows(&ds);
+        let rows = rows_by_time(&ds);
         assert_eq!(rows.len(), 1, "{name}");
         assert_eq!(get(&rows[0], "url"), EXPLORER);
         assert_eq!(get(&rows[0], "ts"), 1_591_283_924_940i64);
@@ -294,7 +244,7 @@ fn the_view_update_sample_is_older_than_the_view_sample() {
 #[test]
 fn export_items_overlapping_pages_and_synthetics() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(fixture("api_v2_rum_events_page1.ndjson")).unwrap();
+    let text = std::fs::read_to_string(fixture(VENDOR, "api_v2_rum_events_page1.ndjson")).unwrap();
     let items: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     // Two pages on two lines that overlap by one item (re-fetched page): the resource ids
     // de-duplicate.
@@ -311,7 +261,7 @@ fn export_items_overlapping_pages_and_synthetics() {
     );
     let ds = open(&p);
     assert!(ds.report.files[0].detected.contains("API v2 page"));
-    let rows = rows(&ds);
+    let rows = rows_by_time(&ds);
     assert_eq!(rows.len(), 3);
     let bots: Vec<_> = rows.iter().filter(|r| get(r, "device_type") == "bot").collect();
     assert_eq!(bots.len(), 1, "synthetic sessions are bots");
@@ -376,7 +326,7 @@ fn malformed_records_are_rejected_with_field_and_reason() {
 #[test]
 fn a_bad_item_in_a_page_names_it() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(fixture("api_v2_rum_events_page1.ndjson")).unwrap();
+    let text = std::fs::read_to_string(fixture(VENDOR, "api_v2_rum_events_page1.ndjson")).unwrap();
     let items: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let mut bad = items.clone();
     bad[1]["attributes"]["attributes"]["resource"]["duration"] = json!("slow");
@@ -423,47 +373,5 @@ fn forced_format() {
         ds.report.files[0].detected,
         "Datadog RUM: forced with --input-format datadog"
     );
-    assert_eq!(get(&rows(&ds)[0], "duration_ms"), 51.0);
-}
-
-/// The first records of a file as the importer shows them to `detect`.
-fn sample(p: &Path) -> Vec<Value> {
-    let text = std::fs::read_to_string(p).unwrap();
-    let t = text.trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
-        if let Ok(doc) = serde_json::from_str::<Value>(&text) {
-            return match doc {
-                Value::Array(a) => a.into_iter().take(50).collect(),
-                o => vec![o],
-            };
-        }
-    }
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(50)
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.to_string())))
-        .collect()
-}
-
-#[test]
-fn no_false_positives_on_other_fixtures_or_canonical() {
-    use rumlens_engine::import::adapters::{datadog::Datadog as Mine, Adapter};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![root.join("../../sample-data/shop.ndjson")];
-    for dir in std::fs::read_dir(root.join("tests/fixtures/vendors")).unwrap() {
-        let dir = dir.unwrap().path();
-        if dir.file_name().unwrap() == "datadog" {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            if f.file_name().unwrap() != "SOURCE.txt" {
-                files.push(f);
-            }
-        }
-    }
-    assert!(files.len() > 5);
-    for f in files {
-        assert_eq!(Mine.detect(&sample(&f)), None, "{}", f.display());
-    }
+    assert_eq!(get(&rows_by_time(&ds)[0], "duration_ms"), 51.0);
 }

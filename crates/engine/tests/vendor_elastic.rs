@@ -2,77 +2,20 @@
 //! hand), the same fixtures with the timestamp a capture must add, a synthetic multi-session
 //! file round-tripped through summary and breakdown, and malformed lines.
 
-use polars::prelude::*;
+mod common;
+
+use common::{fixture, open, table, write_lines};
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::analysis::summary::{summary, SummaryOptions};
 use rumlens_engine::{Dataset, Filter, OpenOptions};
-use serde_json::{json, Map, Value};
-use std::path::{Path, PathBuf};
+use serde_json::{json, Value};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/vendors/elastic")
-        .join(name)
-}
-
-fn open(path: &Path) -> Dataset {
-    Dataset::open(&[path.to_string_lossy().into_owned()], &OpenOptions::default()).unwrap()
-}
-
-/// Every row as a JSON map (numbers as f64/i64, `ts` as epoch ms, dimensions as strings).
-fn table(ds: &Dataset) -> Vec<Map<String, Value>> {
-    let df = ds.collect().unwrap();
-    let mut out = vec![Map::new(); df.height()];
-    for col in df.columns() {
-        let name = col.name().to_string();
-        let s = col.as_materialized_series();
-        let vals: Vec<Value> = match s.dtype() {
-            DataType::Float64 => s
-                .f64()
-                .unwrap()
-                .iter()
-                .map(|x| x.map(Value::from).unwrap_or(Value::Null))
-                .collect(),
-            DataType::Int64 => s
-                .i64()
-                .unwrap()
-                .iter()
-                .map(|x| x.map(Value::from).unwrap_or(Value::Null))
-                .collect(),
-            DataType::Datetime(..) => {
-                let c = s.cast(&DataType::Int64).unwrap();
-                c.i64()
-                    .unwrap()
-                    .iter()
-                    .map(|x| x.map(Value::from).unwrap_or(Value::Null))
-                    .collect()
-            }
-            _ => {
-                let c = s.cast(&DataType::String).unwrap();
-                c.str()
-                    .unwrap()
-                    .iter()
-                    .map(|x| x.map(Value::from).unwrap_or(Value::Null))
-                    .collect()
-            }
-        };
-        for (i, v) in vals.into_iter().enumerate() {
-            out[i].insert(name.clone(), v);
-        }
-    }
-    out
-}
-
-fn write(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
-    p
-}
+const VENDOR: &str = "elastic";
 
 #[test]
 fn apm_server_fixtures_as_published() {
     // v2 error: one error, timestamp in µs.
-    let ds = open(&fixture("intake-v2_errors_rum.ndjson"));
+    let ds = open(&fixture(VENDOR, "intake-v2_errors_rum.ndjson"));
     assert!(
         ds.report.files[0].detected.contains("intake v2 `metadata`"),
         "{}",
@@ -108,13 +51,13 @@ fn apm_server_fixtures_as_published() {
     assert_eq!(e["source_format"], json!("elastic"));
 
     // The transaction lines of these captures carry no timestamp: rejected, with the reason.
-    let ds = open(&fixture("intake-v2_transactions_spans_rum.ndjson"));
+    let ds = open(&fixture(VENDOR, "intake-v2_transactions_spans_rum.ndjson"));
     assert_eq!(ds.report.files[0].rows, Some(0));
     assert_eq!(ds.report.rejected, 1); // line 3 is a span of type `transaction`: no canonical event
     let r = &ds.report.reject_examples[0];
     assert_eq!((r.line, r.field.as_deref()), (2, Some("transaction.timestamp")));
 
-    let ds = open(&fixture("intake-v3_rum_events.ndjson"));
+    let ds = open(&fixture(VENDOR, "intake-v3_rum_events.ndjson"));
     assert!(
         ds.report.files[0].detected.contains("intake v3 `m`"),
         "{}",
@@ -127,13 +70,13 @@ fn apm_server_fixtures_as_published() {
     assert!(r.reason.contains("APM Server stamps"), "{}", r.reason);
 
     // Metadata only: recognised, nothing to import.
-    let ds = open(&fixture("intake-v3_metadata.ndjson"));
+    let ds = open(&fixture(VENDOR, "intake-v3_metadata.ndjson"));
     assert_eq!((ds.report.files[0].rows, ds.report.rejected), (Some(0), 0));
 }
 
 /// The fixture's line `line` (1-based) with `timestamp` added to its event object.
 fn with_timestamp(name: &str, line: usize, us: i64) -> Vec<String> {
-    let text = std::fs::read_to_string(fixture(name)).unwrap();
+    let text = std::fs::read_to_string(fixture(VENDOR, name)).unwrap();
     text.lines()
         .enumerate()
         .map(|(i, l)| {
@@ -155,7 +98,7 @@ fn apm_server_fixtures_with_capture_timestamp() {
     let t0: i64 = 1_700_000_000_000;
 
     // v3: the page-load transaction and its nested spans.
-    let p = write(
+    let p = write_lines(
         dir.path(),
         "v3.ndjson",
         &with_timestamp("intake-v3_rum_events.ndjson", 2, t0_us),
@@ -209,7 +152,7 @@ fn apm_server_fixtures_with_capture_timestamp() {
     assert_eq!(posts.len(), 2);
 
     // v2: the transaction (no marks) and its span of type `transaction` (dropped).
-    let p = write(
+    let p = write_lines(
         dir.path(),
         "v2.ndjson",
         &with_timestamp("intake-v2_transactions_spans_rum.ndjson", 2, t0_us),
@@ -325,7 +268,7 @@ fn synthetic_v2_and_v3_round_trip() {
     ));
 
     let dir = tempfile::tempdir().unwrap();
-    let p2 = write(dir.path(), "intake-v2.ndjson", &lines);
+    let p2 = write_lines(dir.path(), "intake-v2.ndjson", &lines);
 
     // v3 capture of session C (abbreviated keys, spans nested, timestamps added by the capture).
     let v3 = vec![
@@ -345,7 +288,7 @@ fn synthetic_v2_and_v3_round_trip() {
             "c": {"p": {"url": "https://shop.test/"}}}})
         .to_string(),
     ];
-    let p3 = write(dir.path(), "intake-v3.ndjson", &v3);
+    let p3 = write_lines(dir.path(), "intake-v3.ndjson", &v3);
 
     let inputs = vec![p2.to_string_lossy().into_owned(), p3.to_string_lossy().into_owned()];
     let ds = Dataset::open(&inputs, &OpenOptions::default()).unwrap();
@@ -457,7 +400,7 @@ fn malformed_lines_are_rejected_with_reasons() {
         tx("good2", json!({"marks": {"agent": {"largestContentfulPaint": 1234.5}}})), // 13
     ];
     let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "bad.ndjson", &lines);
+    let p = write_lines(dir.path(), "bad.ndjson", &lines);
     let ds = open(&p);
     assert!(ds.report.files[0].detected.starts_with("Elastic APM RUM"));
     assert_eq!(ds.report.rejected, 10, "{:#?}", ds.report.reject_examples);
@@ -493,46 +436,4 @@ fn malformed_lines_are_rejected_with_reasons() {
     let ids: Vec<&Value> = rows.iter().map(|r| &r["view_id"]).collect();
     assert_eq!(ids, vec![&json!("good1"), &json!("good2")]);
     assert_eq!(rows[1]["lcp_ms"], json!(1234.5));
-}
-
-/// Records of a file the way the importer splits them (whole JSON document, else lines).
-fn sample_records(text: &str) -> Vec<Value> {
-    if let Ok(doc) = serde_json::from_str::<Value>(text) {
-        return match doc {
-            Value::Array(a) => a,
-            o => vec![o],
-        };
-    }
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(50)
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.to_string())))
-        .collect()
-}
-
-#[test]
-fn detection_is_specific() {
-    use rumlens_engine::import::adapters::{elastic::Elastic, Adapter};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vendors");
-    let mut checked = 0;
-    for dir in std::fs::read_dir(&root).unwrap().flatten() {
-        let own = dir.file_name() == "elastic";
-        for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
-            if f.file_name() == "SOURCE.txt" {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(f.path()) else {
-                continue;
-            };
-            let found = Elastic.detect(&sample_records(&text));
-            assert_eq!(found.is_some(), own, "{}: {found:?}", f.path().display());
-            checked += 1;
-        }
-    }
-    assert!(checked >= 7);
-    let canonical = r#"{"event_type":"error","ts":1791158400000,"error_message":"x"}"#;
-    assert!(Elastic.detect(&sample_records(canonical)).is_none());
-    // A Datadog error event has an `error` object too, but many other keys.
-    let dd = r#"{"type":"error","date":1791158400000,"error":{"id":"e","message":"x"},"session":{"id":"s"}}"#;
-    assert!(Elastic.detect(&sample_records(dd)).is_none());
 }

@@ -1,51 +1,21 @@
 //! Grafana Faro adapter: public fixtures (expected values written from reading them), a
 //! synthetic multi-session export, Loki logfmt lines, and malformed records.
 
-use polars::prelude::*;
+mod common;
+
+use common::{fixture, open, s, text_rows};
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::analysis::summary::{summary, SummaryOptions};
-use rumlens_engine::{Dataset, Filter, OpenOptions};
-use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use rumlens_engine::Filter;
+use serde_json::json;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/vendors/faro")
-        .join(name)
-}
-
-fn open(p: &Path) -> Dataset {
-    Dataset::open(&[p.to_string_lossy().into_owned()], &OpenOptions::default()).unwrap()
-}
-
-/// Rows as (event_type, other columns rendered as text) so tests can look them up.
-fn rows(ds: &Dataset, cols: &[&str]) -> Vec<Vec<Option<String>>> {
-    let df = ds.collect().unwrap();
-    let mut out = vec![Vec::new(); df.height()];
-    for c in cols {
-        let s = df.column(c).unwrap();
-        let s = if matches!(s.dtype(), DataType::Datetime(_, _)) {
-            s.cast(&DataType::Int64).unwrap()
-        } else {
-            s.clone()
-        };
-        let s = s.cast(&DataType::String).unwrap();
-        for (i, v) in s.str().unwrap().iter().enumerate() {
-            out[i].push(v.map(str::to_string));
-        }
-    }
-    out
-}
-
-fn s(x: &str) -> Option<String> {
-    Some(x.to_string())
-}
+const VENDOR: &str = "faro";
 
 const TS_2021: &str = "1632998777680"; // 2021-09-30T10:46:17.680Z
 
 #[test]
 fn alloy_receiver_payload_fixture() {
-    let ds = open(&fixture("alloy_receiver_payload.json"));
+    let ds = open(&fixture(VENDOR, "alloy_receiver_payload.json"));
     let f = &ds.report.files[0];
     assert!(f.detected.starts_with("Grafana Faro: found `meta`"), "{}", f.detected);
     // 1 measurement (custom type → vital), 1 exception, 2 events; the info/trace logs and
@@ -71,7 +41,7 @@ fn alloy_receiver_payload_fixture() {
         "action_type",
         "device_type",
     ];
-    let r = rows(&ds, &cols);
+    let r = text_rows(&ds, &cols);
     for row in &r {
         assert_eq!(row[1].as_deref(), Some(TS_2021));
         assert_eq!(row[2], s("abcd"));
@@ -105,7 +75,7 @@ fn alloy_receiver_payload_fixture() {
             (s("custom"), s("click_reset_password_button"))
         ]
     );
-    let stack = rows(&ds, &["event_type", "error_stack"])
+    let stack = text_rows(&ds, &["event_type", "error_stack"])
         .into_iter()
         .find(|x| x[0] == s("error"))
         .unwrap()[1]
@@ -119,7 +89,7 @@ fn alloy_receiver_payload_fixture() {
 
 #[test]
 fn alloy_loki_lines_fixture() {
-    let ds = open(&fixture("alloy_loki_export_lines.txt"));
+    let ds = open(&fixture(VENDOR, "alloy_loki_export_lines.txt"));
     let f = &ds.report.files[0];
     assert!(
         f.detected.contains("Loki logfmt lines") && f.detected.contains("Loki JSON lines"),
@@ -129,7 +99,7 @@ fn alloy_loki_lines_fixture() {
     // 8 lines (4 logfmt, 4 JSON): log level=info → no row; exception, measurement, event → 1 each.
     assert_eq!(f.rows, Some(6));
     assert_eq!(ds.report.rejected, 0);
-    let r = rows(
+    let r = text_rows(
         &ds,
         &[
             "event_type",
@@ -315,7 +285,7 @@ fn synthetic_export_round_trips() {
     assert!(keys.contains(&vec![s("mobile"), s("iOS"), s("17")]), "{keys:?}");
     assert!(keys.contains(&vec![s("desktop"), s("Windows"), s("10")]), "{keys:?}");
     // Resource timings are ms from strings; status and bytes are integers.
-    let r = rows(
+    let r = text_rows(
         &ds,
         &[
             "event_type",
@@ -334,7 +304,7 @@ fn synthetic_export_round_trips() {
         s("34567"),
         s("200")
     ]));
-    let nav = rows(&ds, &["event_type", "load_ms", "navigation_type", "ttfb_ms"]);
+    let nav = text_rows(&ds, &["event_type", "load_ms", "navigation_type", "ttfb_ms"]);
     assert_eq!(nav.iter().filter(|x| x[1] == s("2400.5")).count(), 6);
     // TTFB comes only from web-vitals (the navigation event's `ttfb` is not double counted).
     let t = breakdown(&ds, &Filter::default(), &BreakdownOptions::new("ttfb", &[])).unwrap();
@@ -354,7 +324,7 @@ fn loki_logfmt_web_vitals() {
     std::fs::write(&p, lines.join("\n")).unwrap();
     let ds = open(&p);
     assert_eq!(ds.report.rejected, 0, "{:?}", ds.report.reject_examples);
-    let r = rows(
+    let r = text_rows(
         &ds,
         &[
             "event_type",
@@ -385,7 +355,7 @@ fn loki_logfmt_web_vitals() {
 
     // The first line alone: its context columns.
     std::fs::write(&p, lines[0]).unwrap();
-    let r = rows(
+    let r = text_rows(
         &open(&p),
         &[
             "lcp_ms",
@@ -470,48 +440,4 @@ fn malformed_records_are_rejected_with_reasons() {
     assert!(reasons[7].contains("expected a number"));
     assert!(reasons[8].contains("finite"));
     assert!(ds.report.reject_examples.iter().all(|r| r.file == p));
-}
-
-/// Records as the vendor reader sniffs them: a JSON document's elements, else one per line.
-fn sniff(text: &str) -> Vec<Value> {
-    let t = text.trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
-        if let Ok(doc) = serde_json::from_str::<Value>(text) {
-            if text.trim().lines().count() > 1 || doc.is_array() {
-                return match doc {
-                    Value::Array(v) => v,
-                    o => vec![o],
-                };
-            }
-        }
-    }
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(50)
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.into())))
-        .collect()
-}
-
-#[test]
-fn no_false_positives_on_other_fixtures_or_canonical() {
-    use rumlens_engine::import::adapters::{faro::Faro, Adapter};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![root.join("../../sample-data/shop.ndjson")];
-    for dir in std::fs::read_dir(root.join("tests/fixtures/vendors")).unwrap() {
-        let dir = dir.unwrap().path();
-        if dir.file_name().is_some_and(|n| n == "faro") {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            if f.file_name().is_some_and(|n| n != "SOURCE.txt") {
-                files.push(f);
-            }
-        }
-    }
-    for f in files {
-        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
-        let recs: Vec<Value> = sniff(&text).into_iter().take(50).collect();
-        assert_eq!(Faro.detect(&recs), None, "{}", f.display());
-    }
 }

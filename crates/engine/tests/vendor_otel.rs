@@ -1,53 +1,24 @@
 //! OpenTelemetry (OTLP/JSON) adapter: the public fixture (expected values written from reading
 //! it), a synthetic browser export with logs and spans, the per-line form, malformed records.
 
-use polars::prelude::*;
+mod common;
+
+use common::{fixture, open, s, text_rows};
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::analysis::summary::{summary, SummaryOptions};
-use rumlens_engine::{Dataset, Filter, OpenOptions};
+use rumlens_engine::Filter;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/vendors/otel")
-        .join(name)
-}
-
-fn open(p: &Path) -> Dataset {
-    Dataset::open(&[p.to_string_lossy().into_owned()], &OpenOptions::default()).unwrap()
-}
-
-fn rows(ds: &Dataset, cols: &[&str]) -> Vec<Vec<Option<String>>> {
-    let df = ds.collect().unwrap();
-    let mut out = vec![Vec::new(); df.height()];
-    for c in cols {
-        let s = df.column(c).unwrap();
-        let s = if matches!(s.dtype(), DataType::Datetime(_, _)) {
-            s.cast(&DataType::Int64).unwrap()
-        } else {
-            s.clone()
-        };
-        let s = s.cast(&DataType::String).unwrap();
-        for (i, v) in s.str().unwrap().iter().enumerate() {
-            out[i].push(v.map(str::to_string));
-        }
-    }
-    out
-}
-
-fn s(x: &str) -> Option<String> {
-    Some(x.to_string())
-}
+const VENDOR: &str = "otel";
 
 #[test]
 fn proto_events_fixture() {
-    let ds = open(&fixture("opentelemetry-proto_examples_events.json"));
+    let ds = open(&fixture(VENDOR, "opentelemetry-proto_examples_events.json"));
     let f = &ds.report.files[0];
     assert_eq!(f.detected, "OpenTelemetry: found `resourceLogs`");
     assert_eq!(f.rows, Some(1));
     assert_eq!(ds.report.rejected, 0);
-    let r = rows(
+    let r = text_rows(
         &ds,
         &[
             "event_type",
@@ -234,7 +205,7 @@ fn synthetic_export_round_trips() {
     assert!(keys.contains(&vec![s("desktop"), s("3.1.0"), s("prod")]), "{keys:?}");
 
     // documentLoad: marks relative to the span start, ns → ms.
-    let v = rows(
+    let v = text_rows(
         &ds,
         &[
             "event_type",
@@ -251,7 +222,7 @@ fn synthetic_export_round_trips() {
             .count(),
         6
     );
-    let r = rows(
+    let r = text_rows(
         &ds,
         &[
             "event_type",
@@ -291,14 +262,14 @@ fn synthetic_export_round_trips() {
         s("60.0"),
         None
     ]));
-    let a = rows(&ds, &["event_type", "action_type", "target", "duration_ms"]);
+    let a = text_rows(&ds, &["event_type", "action_type", "target", "duration_ms"]);
     assert_eq!(
         a.iter()
             .filter(|x| x[0] == s("action") && x[1] == s("click") && x[2] == s("//*[@id=\"buy\"]") && x[3] == s("40.0"))
             .count(),
         6
     );
-    let e = rows(&ds, &["event_type", "error_type", "error_message", "ts", "session_id"]);
+    let e = text_rows(&ds, &["event_type", "error_type", "error_message", "ts", "session_id"]);
     assert!(e.contains(&vec![
         s("error"),
         s("Error"),
@@ -401,51 +372,7 @@ fn malformed_records_are_rejected_with_reasons() {
     assert!(reasons[4].contains("missing value"));
     assert!(reasons[5].contains("expected a number"));
     assert!(reasons[6].contains("before it starts"));
-    let r = rows(&ds, &["event_type", "lcp_ms", "app", "duration_ms"]);
+    let r = text_rows(&ds, &["event_type", "lcp_ms", "app", "duration_ms"]);
     assert!(r.contains(&vec![s("view"), s("1234.5"), s("web"), None]));
     assert!(r.contains(&vec![s("resource"), None, None, s("20.0")]));
-}
-
-/// Records as the vendor reader sniffs them: a JSON document's elements, else one per line.
-fn sniff(text: &str) -> Vec<Value> {
-    let t = text.trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
-        if let Ok(doc) = serde_json::from_str::<Value>(text) {
-            if text.trim().lines().count() > 1 || doc.is_array() {
-                return match doc {
-                    Value::Array(v) => v,
-                    o => vec![o],
-                };
-            }
-        }
-    }
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(50)
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.into())))
-        .collect()
-}
-
-#[test]
-fn no_false_positives_on_other_fixtures_or_canonical() {
-    use rumlens_engine::import::adapters::{otel::Otel, Adapter};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![root.join("../../sample-data/shop.ndjson")];
-    for dir in std::fs::read_dir(root.join("tests/fixtures/vendors")).unwrap() {
-        let dir = dir.unwrap().path();
-        if dir.file_name().is_some_and(|n| n == "otel") {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            if f.file_name().is_some_and(|n| n != "SOURCE.txt") {
-                files.push(f);
-            }
-        }
-    }
-    for f in files {
-        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
-        let recs: Vec<Value> = sniff(&text).into_iter().take(50).collect();
-        assert_eq!(Otel.detect(&recs), None, "{}", f.display());
-    }
 }

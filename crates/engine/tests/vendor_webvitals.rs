@@ -2,59 +2,14 @@
 //! one page view merged when the sender names the page view, sender-added fields, and
 //! malformed reports.
 
-use polars::prelude::*;
+mod common;
+
+use common::{fixture, get, ndjson, open, rows};
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
-use rumlens_engine::{Dataset, Filter, OpenOptions};
+use rumlens_engine::{Dataset, Filter};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/vendors/web-vitals")
-        .join(name)
-}
-
-fn open(p: &Path) -> Dataset {
-    Dataset::open(&[p.to_string_lossy().into_owned()], &OpenOptions::default()).unwrap()
-}
-
-fn ndjson(dir: &Path, name: &str, lines: &[Value]) -> PathBuf {
-    let p = dir.join(name);
-    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
-    std::fs::write(&p, text.join("\n") + "\n").unwrap();
-    p
-}
-
-/// One row per event as column → value (nulls left out), in file order of the kept rows.
-fn rows(ds: &Dataset) -> Vec<serde_json::Map<String, Value>> {
-    let df = ds.collect().unwrap();
-    let mut out = vec![serde_json::Map::new(); df.height()];
-    for col in df.columns() {
-        let name = col.name().to_string();
-        let s = col.as_materialized_series();
-        let s = if matches!(s.dtype(), DataType::Datetime(_, _)) {
-            s.cast(&DataType::Int64).unwrap()
-        } else {
-            s.clone()
-        };
-        for (i, row) in out.iter_mut().enumerate() {
-            let v = match s.get(i).unwrap() {
-                AnyValue::Null => continue,
-                AnyValue::String(x) => json!(x),
-                AnyValue::StringOwned(x) => json!(x.as_str()),
-                AnyValue::Int64(x) => json!(x),
-                AnyValue::Float64(x) => json!(x),
-                other => json!(other.to_string()),
-            };
-            row.insert(name.clone(), v);
-        }
-    }
-    out
-}
-
-fn get<'a>(r: &'a serde_json::Map<String, Value>, k: &str) -> &'a Value {
-    r.get(k).unwrap_or(&Value::Null)
-}
+const VENDOR: &str = "web-vitals";
 
 fn n(ds: &Dataset, metric: &str) -> u64 {
     let b = breakdown(ds, &Filter::default(), &BreakdownOptions::new(metric, &[])).unwrap();
@@ -65,7 +20,7 @@ const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) App
 
 #[test]
 fn synthetic_fixture_one_view_row_per_metric() {
-    let ds = open(&fixture("SYNTHETIC_metric_examples.ndjson"));
+    let ds = open(&fixture(VENDOR, "SYNTHETIC_metric_examples.ndjson"));
     let f = &ds.report.files[0];
     assert!(
         f.detected.starts_with("web-vitals: found metric objects"),
@@ -273,46 +228,4 @@ fn malformed_reports_are_rejected_with_field_and_reason() {
     assert_eq!(at(6).1.as_deref(), Some("timestamp"));
     assert!(at(7).2.contains("not a web-vitals report"));
     assert_eq!(ds.report.rejected, 6);
-}
-
-/// The first records of a file as the importer shows them to `detect`.
-fn sample(p: &Path) -> Vec<Value> {
-    let text = std::fs::read_to_string(p).unwrap();
-    let t = text.trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
-        if let Ok(doc) = serde_json::from_str::<Value>(&text) {
-            return match doc {
-                Value::Array(a) => a.into_iter().take(50).collect(),
-                o => vec![o],
-            };
-        }
-    }
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(50)
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.to_string())))
-        .collect()
-}
-
-#[test]
-fn no_false_positives_on_other_fixtures_or_canonical() {
-    use rumlens_engine::import::adapters::{webvitals::WebVitals as Mine, Adapter};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![root.join("../../sample-data/shop.ndjson")];
-    for dir in std::fs::read_dir(root.join("tests/fixtures/vendors")).unwrap() {
-        let dir = dir.unwrap().path();
-        if dir.file_name().unwrap() == "web-vitals" {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            if f.file_name().unwrap() != "SOURCE.txt" {
-                files.push(f);
-            }
-        }
-    }
-    assert!(files.len() > 5);
-    for f in files {
-        assert_eq!(Mine.detect(&sample(&f)), None, "{}", f.display());
-    }
 }
