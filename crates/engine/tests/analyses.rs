@@ -207,8 +207,11 @@ fn trend_matches_bucketed_sorting() {
                 .push(l);
         }
     }
-    assert_eq!(r.points.len(), groups.len());
-    for p in &r.points {
+    let filled: Vec<_> = r.points.iter().filter(|p| p.n > 0).collect();
+    assert_eq!(filled.len(), groups.len());
+    // Empty buckets inside a series' span are explicit gaps.
+    assert!(r.points.iter().filter(|p| p.n == 0).all(|p| p.value.is_none()));
+    for p in filled {
         let mut vals = groups[&(p.bucket_ms, p.key.clone().unwrap())].clone();
         assert_eq!(p.n as usize, vals.len());
         assert!(close(p.value.unwrap(), q7(&mut vals, 0.9)));
@@ -217,6 +220,9 @@ fn trend_matches_bucketed_sorting() {
     let auto = trend(&ds, &Filter::default(), &TrendOptions::new("lcp", Stat::P75)).unwrap();
     assert_eq!(auto.bucket_width_ms, 1_800_000);
     assert!(auto.points.len() <= 200 && auto.points.len() >= 50);
+    // Every bucket of the span is present once.
+    let span = (auto.points.last().unwrap().bucket_ms - auto.points[0].bucket_ms) / auto.bucket_width_ms + 1;
+    assert_eq!(auto.points.len() as i64, span);
 }
 
 #[test]

@@ -200,6 +200,7 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
             n: ns[i].unwrap_or(0) as u64,
         })
         .collect();
+    fill_gaps(&mut points, width);
     let rank = |k: &Option<String>| order.iter().position(|o| o == k).unwrap_or(usize::MAX);
     points.sort_by(|a, b| rank(&a.key).cmp(&rank(&b.key)).then(a.bucket_ms.cmp(&b.bucket_ms)));
     Ok(Trend {
@@ -213,6 +214,43 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
         filter: filter.describe(),
     })
 }
+
+/// Empty buckets inside each series' time span get explicit points (`n` 0, no value), so
+/// charts show a gap instead of a line across missing data. Skipped for a series spanning more
+/// than [`MAX_FILLED_BUCKETS`] buckets.
+fn fill_gaps(points: &mut Vec<TrendPoint>, width: i64) {
+    if width <= 0 {
+        return;
+    }
+    let mut span: std::collections::HashMap<Option<String>, (i64, i64)> = std::collections::HashMap::new();
+    for p in points.iter() {
+        let e = span.entry(p.key.clone()).or_insert((p.bucket_ms, p.bucket_ms));
+        e.0 = e.0.min(p.bucket_ms);
+        e.1 = e.1.max(p.bucket_ms);
+    }
+    let have: std::collections::HashSet<(Option<String>, i64)> =
+        points.iter().map(|p| (p.key.clone(), p.bucket_ms)).collect();
+    for (key, (lo, hi)) in span {
+        let buckets = (hi - lo) / width + 1;
+        if buckets > MAX_FILLED_BUCKETS {
+            continue;
+        }
+        for b in 0..buckets {
+            let bucket_ms = lo + b * width;
+            if !have.contains(&(key.clone(), bucket_ms)) {
+                points.push(TrendPoint {
+                    bucket_ms,
+                    key: key.clone(),
+                    value: None,
+                    n: 0,
+                });
+            }
+        }
+    }
+}
+
+/// Gap filling stops above this many buckets.
+pub const MAX_FILLED_BUCKETS: i64 = 5_000;
 
 impl Trend {
     pub fn bucket_label(&self) -> String {
