@@ -53,6 +53,7 @@ pub fn open(
             on_progress: Some(&on_progress),
             input_format: None,
             rows_read: Some(&rows),
+            mapping: None,
         },
     )?;
     if cancel.load(Ordering::Relaxed) {

@@ -18,6 +18,7 @@ use rumlens_engine::analysis::{
 use rumlens_engine::export::write_events;
 use rumlens_engine::filter::parse_time;
 use rumlens_engine::gen::{generate, GenOptions};
+use rumlens_engine::import::{suggest_mapping, Mapping};
 use rumlens_engine::{Dataset, EngineError, Filter, OpenOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -159,6 +160,17 @@ enum Command {
     },
     /// List the input formats rumlens reads and how each is recognised
     Formats,
+    /// Propose a column mapping (for --mapping) for an export whose columns are not canonical
+    #[command(
+        after_help = "Prints the mapping as JSON; review it (units, `_unmapped`) before use.\n\nExample:\n  rumlens suggest-mapping export.ndjson --out mapping.json\n  rumlens breakdown export.ndjson --mapping mapping.json --metric lcp"
+    )]
+    SuggestMapping {
+        /// An NDJSON/JSON or Parquet file
+        file: PathBuf,
+        /// Also write the mapping to this file
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Generate a realistic synthetic shop dataset with planted truths (see sample-data/README.md)
     #[command(after_help = "Example:\n  rumlens gen --sessions 20000 --seed 7 --out big.parquet")]
     Gen {
@@ -195,8 +207,11 @@ struct Common {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Read every input as this format instead of detecting it per file (see `rumlens formats`)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "mapping")]
     input_format: Option<String>,
+    /// Column mapping file (JSON) applied to every input instead of format detection; see `rumlens suggest-mapping`
+    #[arg(long)]
+    mapping: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -221,6 +236,7 @@ impl Common {
     }
 
     fn open(&self) -> Result<Dataset, EngineError> {
+        let mapping = self.mapping.as_deref().map(Mapping::load).transpose()?;
         let ds = Dataset::open(
             &self.inputs,
             &OpenOptions {
@@ -228,6 +244,7 @@ impl Common {
                 on_progress: None,
                 input_format: self.input_format.as_deref(),
                 rows_read: None,
+                mapping: mapping.as_ref(),
             },
         )?;
         print_rejects(&ds.report);
@@ -375,6 +392,22 @@ fn run(cli: Cli) -> Result<(), EngineError> {
             );
             for a in rumlens_engine::import::adapters::all() {
                 println!("{:<12} {:<28} {}", a.name(), a.title(), a.description());
+            }
+            Ok(())
+        }
+        Command::SuggestMapping { file, out } => {
+            let m = suggest_mapping(&file)?;
+            let json = m.to_json()?;
+            println!("{json}");
+            if let Some(out) = out {
+                std::fs::write(&out, format!("{json}\n")).map_err(|source| EngineError::Io {
+                    path: out.clone(),
+                    source,
+                })?;
+                eprintln!("wrote mapping to {}", out.display());
+            }
+            if !m.unmapped.is_empty() {
+                eprintln!("rumlens: not mapped: {}", m.unmapped.join(", "));
             }
             Ok(())
         }

@@ -16,6 +16,8 @@ pub struct OpenOptions<'a> {
     pub input_format: Option<&'a str>,
     /// Incremented with the rows accepted so far, for progress displays.
     pub rows_read: Option<&'a std::sync::atomic::AtomicU64>,
+    /// Column mapping applied to every input instead of detecting its format.
+    pub mapping: Option<&'a import::Mapping>,
 }
 
 #[derive(Clone)]
@@ -40,6 +42,7 @@ impl Dataset {
                 on_progress: opts.on_progress,
                 input_format: opts.input_format,
                 rows_read: opts.rows_read,
+                mapping: opts.mapping,
             },
         )?;
         let lf = enrich::enrich(imported.lf, &EnrichOptions { page_rules })?;

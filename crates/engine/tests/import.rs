@@ -137,6 +137,7 @@ fn page_rules_file_applies_first() {
             on_progress: None,
             input_format: None,
             rows_read: None,
+            mapping: None,
         },
     )
     .unwrap();
@@ -162,6 +163,7 @@ fn progress_reports_and_cancels() {
             on_progress: Some(&cb),
             input_format: None,
             rows_read: Some(&rows),
+            mapping: None,
         },
     )
     .unwrap();
@@ -183,6 +185,7 @@ fn progress_reports_and_cancels() {
             on_progress: Some(&cancel),
             input_format: None,
             rows_read: None,
+            mapping: None,
         },
     );
     assert!(matches!(r, Err(rumlens_engine::EngineError::Cancelled)));

@@ -3,15 +3,18 @@
 //! `key=value/` partitions.
 
 pub mod adapters;
+pub mod mapping;
 mod ndjson;
 mod parquet;
 mod sources;
 pub mod vendor;
 
+pub use mapping::{suggest_mapping, Mapping};
 pub use ndjson::parse_ndjson_reader;
 pub use sources::{resolve_inputs, FileFormat, InputFile};
 
 use crate::error::{EngineError, Result};
+use adapters::Adapter;
 use polars::prelude::*;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -83,6 +86,8 @@ pub struct ImportOptions<'a> {
     pub input_format: Option<&'a str>,
     /// Incremented with the rows accepted so far (NDJSON and vendor files), for progress.
     pub rows_read: Option<&'a std::sync::atomic::AtomicU64>,
+    /// Column mapping applied to every input instead of detecting its format.
+    pub mapping: Option<&'a Mapping>,
 }
 
 /// Import every input into one canonical (not yet enriched) LazyFrame.
@@ -98,6 +103,17 @@ pub struct Imported {
 pub(crate) use parquet::value_checks;
 
 pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
+    let mapper = match opts.mapping {
+        Some(_) if opts.input_format.is_some() => {
+            return Err(EngineError::invalid(
+                "a column mapping and an input format cannot be combined",
+            ))
+        }
+        Some(m) => {
+            Some(mapping::MappingAdapter::new(m).map_err(|r| EngineError::invalid(format!("invalid mapping: {r}")))?)
+        }
+        None => None,
+    };
     let files = resolve_inputs(inputs)?;
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
     let mut done_bytes = 0u64;
@@ -110,28 +126,36 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
             move |done: u64, _total: u64| -> bool { opts.on_progress.is_none_or(|p| p(offset + done, total_bytes)) };
         let lf = match file.format {
             FileFormat::Parquet => {
-                let (lf, raw, rejected) = parquet::scan(file, &mut report)?;
+                let (lf, raw, rejected) = parquet::scan(file, opts.mapping, &mut report)?;
                 report.files.push(FileReport {
                     path: file.path.clone(),
                     format: file.format,
                     rows: None,
                     rejected,
-                    detected: "canonical Parquet".into(),
+                    detected: if opts.mapping.is_some() {
+                        "column mapping"
+                    } else {
+                        "canonical Parquet"
+                    }
+                    .into(),
                 });
                 raw_frames.push(raw);
                 lf
             }
             FileFormat::Ndjson | FileFormat::NdjsonGz => {
                 let before = report.rejected;
-                let (df, detected) = match vendor::detect(file, opts.input_format)? {
-                    vendor::Detected::Canonical => (
-                        ndjson::read_file(file, &mut report, &progress, opts.rows_read)?,
-                        "canonical".to_string(),
-                    ),
-                    vendor::Detected::Vendor(adapter, why) => (
-                        vendor::read_file(file, adapter, &mut report)?,
-                        format!("{}: {why}", adapter.title()),
-                    ),
+                let (df, detected) = match &mapper {
+                    Some(m) => (vendor::read_file(file, m, &mut report)?, m.title().to_string()),
+                    None => match vendor::detect(file, opts.input_format)? {
+                        vendor::Detected::Canonical => (
+                            ndjson::read_file(file, &mut report, &progress, opts.rows_read)?,
+                            "canonical".to_string(),
+                        ),
+                        vendor::Detected::Vendor(adapter, why) => (
+                            vendor::read_file(file, adapter, &mut report)?,
+                            format!("{}: {why}", adapter.title()),
+                        ),
+                    },
                 };
                 if let (Some(r), true) = (opts.rows_read, !detected.starts_with("canonical")) {
                     r.fetch_add(df.height() as u64, std::sync::atomic::Ordering::Relaxed);

@@ -1,5 +1,6 @@
 //! Canonical Parquet: scanned lazily and conformed to the canonical schema.
 
+use super::mapping::Mapping;
 use super::ndjson::{TS_MAX, TS_MIN};
 use super::sources::{io_reason, InputFile};
 use super::{ImportReport, Reject, MAX_REJECT_EXAMPLES};
@@ -40,8 +41,12 @@ fn check_magic(path: &Path) -> Result<()> {
 /// the columns it uses; [`value_checks`] counts them (`summary` does, over the raw frame).
 /// Returns `(sanitised, raw, rejected rows)`; `raw` has the row rules applied but not the value
 /// sanitising.
-pub(super) fn scan(file: &InputFile, report: &mut ImportReport) -> Result<(LazyFrame, LazyFrame, u64)> {
-    let lf = scan_conformed(file)?;
+pub(super) fn scan(
+    file: &InputFile,
+    mapping: Option<&Mapping>,
+    report: &mut ImportReport,
+) -> Result<(LazyFrame, LazyFrame, u64)> {
+    let lf = scan_conformed(file, mapping)?;
     let checks = row_checks();
     let Some(any_bad) = checks.iter().map(|(_, e, _)| e.clone()).reduce(|a, b| a.or(b)) else {
         return Ok((lf.clone(), lf, 0));
@@ -144,8 +149,8 @@ fn row_checks() -> Vec<(&'static str, Expr, &'static str)> {
     v.into_iter().map(|(n, e, r)| (n, e.fill_null(lit(false)), r)).collect()
 }
 
-/// The conformed scan without row checks.
-fn scan_conformed(file: &InputFile) -> Result<LazyFrame> {
+/// The conformed scan without row checks; a column mapping, when given, is applied first.
+fn scan_conformed(file: &InputFile, mapping: Option<&Mapping>) -> Result<LazyFrame> {
     let path = &file.path;
     check_magic(path)?;
     let pl_path = PlRefPath::try_from_path(path).map_err(|e| EngineError::file(path, e.to_string()))?;
@@ -157,7 +162,15 @@ fn scan_conformed(file: &InputFile) -> Result<LazyFrame> {
     let file_schema = lf
         .collect_schema()
         .map_err(|e| EngineError::file(path, format!("cannot read Parquet metadata: {e}")))?;
-    conform(lf, &file_schema, &file.partitions, "canonical").map_err(|reason| EngineError::file(path, reason))
+    let Some(m) = mapping else {
+        return conform(lf, &file_schema, &file.partitions, "canonical")
+            .map_err(|reason| EngineError::file(path, reason));
+    };
+    let mut lf = super::mapping::apply_lazy(lf, &file_schema, m).map_err(|reason| EngineError::file(path, reason))?;
+    let mapped = lf
+        .collect_schema()
+        .map_err(|e| EngineError::file(path, format!("cannot apply the column mapping: {e}")))?;
+    conform(lf, &mapped, &file.partitions, "mapping").map_err(|reason| EngineError::file(path, reason))
 }
 
 /// Select the canonical columns from a frame with an arbitrary schema: present columns are

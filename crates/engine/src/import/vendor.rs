@@ -95,21 +95,7 @@ pub fn detect(file: &InputFile, forced: Option<&str>) -> Result<Detected> {
         }
         None => {}
     }
-    let head = read_all(file, Some(SNIFF_BYTES))?;
-    let mut text = String::from_utf8_lossy(&head).into_owned();
-    // A document too big for the sniff window: read it whole to parse it.
-    let t = text.trim_start();
-    if (t.starts_with('{') || t.starts_with('['))
-        && head.len() == SNIFF_BYTES
-        && serde_json::from_str::<Value>(t.lines().next().unwrap_or("")).is_err()
-    {
-        text = String::from_utf8_lossy(&read_all(file, None)?).into_owned();
-    } else if head.len() == SNIFF_BYTES {
-        // Drop the partial last line.
-        if let Some(cut) = text.rfind('\n') {
-            text.truncate(cut);
-        }
-    }
+    let text = sniff_text(file)?;
     let (_, recs) = records(&text, None);
     let sample: Vec<Value> = recs.into_iter().take(SNIFF_RECORDS).map(|(_, v)| v).collect();
     if sample.is_empty() || sample.iter().any(is_canonical) {
@@ -127,7 +113,7 @@ pub fn detect(file: &InputFile, forced: Option<&str>) -> Result<Detected> {
         &file.path,
         format!(
             "unrecognised format: not canonical rumlens events (needs `event_type` and `ts`) nor {}; \
-             force one with --input-format NAME",
+             force one with --input-format NAME or give a column mapping with --mapping FILE",
             if known.is_empty() {
                 "a known vendor export".to_string()
             } else {
@@ -135,6 +121,33 @@ pub fn detect(file: &InputFile, forced: Option<&str>) -> Result<Detected> {
             }
         ),
     ))
+}
+
+/// The first records of a file (at most `n`), as `detect` sees them.
+pub(crate) fn sample(file: &InputFile, n: usize) -> Result<Vec<Value>> {
+    let text = sniff_text(file)?;
+    let (_, recs) = records(&text, None);
+    Ok(recs.into_iter().take(n).map(|(_, v)| v).collect())
+}
+
+/// The start of a file (a whole JSON document when it is one), cut at a line end.
+fn sniff_text(file: &InputFile) -> Result<String> {
+    let head = read_all(file, Some(SNIFF_BYTES))?;
+    let mut text = String::from_utf8_lossy(&head).into_owned();
+    // A document too big for the sniff window: read it whole to parse it.
+    let t = text.trim_start();
+    if (t.starts_with('{') || t.starts_with('['))
+        && head.len() == SNIFF_BYTES
+        && serde_json::from_str::<Value>(t.lines().next().unwrap_or("")).is_err()
+    {
+        text = String::from_utf8_lossy(&read_all(file, None)?).into_owned();
+    } else if head.len() == SNIFF_BYTES {
+        // Drop the partial last line.
+        if let Some(cut) = text.rfind('\n') {
+            text.truncate(cut);
+        }
+    }
+    Ok(text)
 }
 
 /// Every row needs an event type and a timestamp.
