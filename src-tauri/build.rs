@@ -1,5 +1,6 @@
 const COMMANDS: &[&str] = &[
     "open_dataset",
+    "suggest_mapping",
     "open_sample",
     "cancel_import",
     "startup_paths",

@@ -11,5 +11,6 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
     crate::progress::ImportProgress::export_all(&cfg)?;
     crate::recent::RecentFile::export_all(&cfg)?;
     crate::error::AppError::export_all(&cfg)?;
+    crate::mappings::MappingProposal::export_all(&cfg)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! query whose `seq` is no longer the newest of its view returns `superseded`.
 
 use crate::error::AppError;
+use crate::mappings::{self, MappingProposal};
 use crate::progress::ImportProgress;
 use crate::recent::{self, RecentFile};
 use crate::service::{self, DatasetInfo};
@@ -14,6 +15,7 @@ use rumlens_engine::analysis::hist::{hist as run_hist, HistOptions, Histogram};
 use rumlens_engine::analysis::overview::{overview as run_overview, Overview};
 use rumlens_engine::analysis::summary::{summary as run_summary, Summary, SummaryOptions};
 use rumlens_engine::analysis::trend::{trend as run_trend, Trend, TrendOptions};
+use rumlens_engine::import::Mapping;
 use rumlens_engine::{Dataset, Filter};
 use std::path::PathBuf;
 use tauri::ipc::Channel;
@@ -43,11 +45,21 @@ fn recent_file<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, AppError> {
     Ok(app.path().app_config_dir()?.join("recent.json"))
 }
 
+fn mappings_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, AppError> {
+    Ok(app.path().app_config_dir()?.join("mappings"))
+}
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// A column mapping to open with, and where to remember it for the file's columns.
+struct WithMapping {
+    mapping: Mapping,
+    remember_in: Option<PathBuf>,
 }
 
 async fn open_paths<R: Runtime>(
@@ -56,6 +68,7 @@ async fn open_paths<R: Runtime>(
     state: &State<'_, AppState>,
     paths: Vec<String>,
     sample: bool,
+    mapping: Option<WithMapping>,
     on_progress: Channel<ImportProgress>,
 ) -> Result<DatasetInfo, AppError> {
     let label = window.label().to_string();
@@ -65,7 +78,14 @@ async fn open_paths<R: Runtime>(
             // A closed channel (window gone) is not an import error.
             let _ = on_progress.send(p);
         };
-        service::open(&paths, sample, &send, &cancel)
+        let out = service::open(&paths, sample, mapping.as_ref().map(|m| &m.mapping), &send, &cancel)?;
+        if let (Some(m), Some(first)) = (&mapping, paths.first()) {
+            if let Some(dir) = &m.remember_in {
+                // Like the recent list, a convenience: failing to save must not fail the open.
+                let _ = mappings::remember(dir, std::path::Path::new(first), &m.mapping);
+            }
+        }
+        Ok::<_, AppError>(out)
     })
     .await
     .map_err(|e| AppError::new("internal", e.to_string()))??;
@@ -77,6 +97,9 @@ async fn open_paths<R: Runtime>(
     Ok(info)
 }
 
+/// Open `paths`, through `mapping` when given (for files no format recognises: the
+/// `unknown_format` error). With `remember_mapping`, a successful open saves the mapping for
+/// files with the same columns as the first path (see [`suggest_mapping`]).
 #[tauri::command]
 pub async fn open_dataset<R: Runtime>(
     app: AppHandle<R>,
@@ -84,8 +107,30 @@ pub async fn open_dataset<R: Runtime>(
     state: State<'_, AppState>,
     paths: Vec<String>,
     on_progress: Channel<ImportProgress>,
+    mapping: Option<Mapping>,
+    remember_mapping: Option<bool>,
 ) -> Result<DatasetInfo, AppError> {
-    open_paths(&app, &window, &state, paths, false, on_progress).await
+    let mapping = match mapping {
+        Some(mapping) => Some(WithMapping {
+            mapping,
+            remember_in: match remember_mapping {
+                Some(true) => Some(mappings_dir(&app)?),
+                _ => None,
+            },
+        }),
+        None => None,
+    };
+    open_paths(&app, &window, &state, paths, false, mapping, on_progress).await
+}
+
+/// The mapping dialog's content for `path`: input columns with sample values, the mapping saved
+/// for these columns (`saved: true`) or a suggested one, and the canonical columns.
+#[tauri::command]
+pub async fn suggest_mapping<R: Runtime>(app: AppHandle<R>, path: String) -> Result<MappingProposal, AppError> {
+    let dir = mappings_dir(&app)?;
+    tauri::async_runtime::spawn_blocking(move || mappings::propose(&dir, &path))
+        .await
+        .map_err(|e| AppError::new("internal", e.to_string()))?
 }
 
 /// Where the bundled sample is: the resource directory of an installed app, or next to the
@@ -116,7 +161,7 @@ pub async fn open_sample<R: Runtime>(
         None => sample_path(&app)?,
     };
     let paths = vec![path.to_string_lossy().into_owned()];
-    open_paths(&app, &window, &state, paths, true, on_progress).await
+    open_paths(&app, &window, &state, paths, true, None, on_progress).await
 }
 
 #[tauri::command]

@@ -5,8 +5,9 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct AppError {
-    /// Machine-readable: bad_file, no_input, invalid_argument, cancelled, io, engine,
-    /// no_dataset, superseded, internal.
+    /// Machine-readable: bad_file, unknown_format (no format recognises the file: open it with
+    /// a column mapping), no_input, invalid_argument, cancelled, io, engine, no_dataset,
+    /// superseded, internal.
     pub code: String,
     pub message: String,
 }

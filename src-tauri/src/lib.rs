@@ -3,6 +3,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod mappings;
 pub mod progress;
 pub mod recent;
 pub mod service;
@@ -17,6 +18,7 @@ macro_rules! handlers {
     () => {
         tauri::generate_handler![
             $crate::commands::open_dataset,
+            $crate::commands::suggest_mapping,
             $crate::commands::open_sample,
             $crate::commands::cancel_import,
             $crate::commands::startup_paths,

@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use crate::progress::{ImportProgress, Throttle};
 use rumlens_engine::analysis::summary::{summary, Summary, SummaryOptions};
-use rumlens_engine::import::ImportReport;
+use rumlens_engine::import::{ImportReport, Mapping};
 use rumlens_engine::{Dataset, Filter, OpenOptions};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -22,11 +22,12 @@ pub struct DatasetInfo {
 /// Values listed per dimension in the filter chips.
 pub const CHIP_VALUES: usize = 200;
 
-/// Import, enrich and load `paths` into memory. `send` receives throttled progress; `cancel`
-/// stops the import at the next progress tick.
+/// Import, enrich and load `paths` into memory, through `mapping` when given. `send` receives
+/// throttled progress; `cancel` stops the import at the next progress tick.
 pub fn open(
     paths: &[String],
     sample: bool,
+    mapping: Option<&Mapping>,
     send: &(dyn Fn(ImportProgress) + Sync),
     cancel: &AtomicBool,
 ) -> Result<(Dataset, DatasetInfo), AppError> {
@@ -53,7 +54,7 @@ pub fn open(
             on_progress: Some(&on_progress),
             input_format: None,
             rows_read: Some(&rows),
-            mapping: None,
+            mapping,
         },
     )?;
     if cancel.load(Ordering::Relaxed) {

@@ -122,6 +122,107 @@ fn open_then_query_then_supersede() {
     .is_ok());
     let recent = invoke(&w, "recent_files", json!({})).unwrap();
     assert_eq!(recent[0]["paths"][0], sample());
+
+    // In this test, not its own: tests share the process env (XDG_CONFIG_HOME).
+    unknown_format_then_mapping_dialog(&w, config.path());
+}
+
+/// A warehouse export no format recognises: `unknown_format`, then the mapping dialog's
+/// proposal, an open with it (remembered), and the saved mapping offered next time.
+fn unknown_format_then_mapping_dialog(w: &WebviewWindow<MockRuntime>, dir: &std::path::Path) {
+    const T0: i64 = 1_791_158_400;
+    let lines: Vec<String> = (0..12)
+        .map(|i| {
+            json!({
+                "page_url": format!("https://shop.example/p/{i}"),
+                "event_time": T0 + i * 60,
+                "lcp_seconds": 1.5 + i as f64 / 10.0,
+                "session": format!("s{}", i % 4),
+                "warehouse_load_id": "batch-7",
+            })
+            .to_string()
+        })
+        .collect();
+    let file = dir.join("warehouse.ndjson");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let path = file.to_string_lossy().into_owned();
+
+    let err = invoke(
+        w,
+        "open_dataset",
+        json!({"paths": [path], "onProgress": "__CHANNEL__:9"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "unknown_format");
+    assert!(err["message"].as_str().unwrap().contains("warehouse.ndjson"), "{err}");
+
+    let p = invoke(w, "suggest_mapping", json!({"path": path})).unwrap();
+    assert_eq!(p["path"], path);
+    assert_eq!(p["saved"], false);
+    let names: Vec<&str> = p["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["page_url", "event_time", "lcp_seconds", "session", "warehouse_load_id"]
+    );
+    assert_eq!(p["columns"][1]["samples"].as_array().unwrap().len(), 5);
+    assert_eq!(p["columns"][1]["samples"][0], T0.to_string());
+    assert_eq!(p["columns"][2]["samples"][0], "1.5");
+    let m = &p["mapping"];
+    assert_eq!(m["columns"]["event_time"], json!({"to": "ts", "time": "epoch_s"}));
+    assert_eq!(m["columns"]["lcp_seconds"], json!({"to": "lcp_ms", "unit": "s"}));
+    assert_eq!(m["columns"]["page_url"]["to"], "url");
+    assert_eq!(m["defaults"]["event_type"], "view");
+    assert_eq!(m["_unmapped"], json!(["warehouse_load_id"]));
+    let canonical = p["canonical"].as_array().unwrap();
+    let lcp = canonical.iter().find(|c| c["name"] == "lcp_ms").unwrap();
+    assert_eq!(lcp["duration"], true);
+    assert_eq!(lcp["kind"], "float");
+
+    // Open with the proposal as the dialog sends it back, and remember it.
+    let info = invoke(
+        w,
+        "open_dataset",
+        json!({"paths": [path], "onProgress": "__CHANNEL__:10", "mapping": m, "rememberMapping": true}),
+    )
+    .unwrap();
+    assert_eq!(info["summary"]["rows"], 12);
+    assert_eq!(info["report"]["rejected"], 0);
+    assert_eq!(info["report"]["files"][0]["detected"], "column mapping");
+    // The mock app's config dir is XDG_CONFIG_HOME itself.
+    let saved: Vec<_> = std::fs::read_dir(dir.join("mappings")).unwrap().flatten().collect();
+    assert_eq!(saved.len(), 1, "one mapping file saved");
+
+    // Next time the saved mapping is offered (here: an edited one, to tell it apart).
+    let mut edited = m.clone();
+    edited["columns"]["session"] = json!({"to": "view_id"});
+    invoke(
+        w,
+        "open_dataset",
+        json!({"paths": [path], "onProgress": "__CHANNEL__:11", "mapping": edited, "rememberMapping": true}),
+    )
+    .unwrap();
+    let again = invoke(w, "suggest_mapping", json!({"path": path})).unwrap();
+    assert_eq!(again["saved"], true);
+    assert_eq!(again["mapping"]["columns"]["session"]["to"], "view_id");
+    assert_eq!(again["columns"], p["columns"]);
+
+    // A bad mapping is an invalid argument, and is not saved.
+    let mut bad = m.clone();
+    bad["columns"]["session"] = json!({"to": "nonsense"});
+    let err = invoke(
+        w,
+        "open_dataset",
+        json!({"paths": [path], "onProgress": "__CHANNEL__:12", "mapping": bad, "rememberMapping": true}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_argument");
+    let again = invoke(w, "suggest_mapping", json!({"path": path})).unwrap();
+    assert_eq!(again["mapping"]["columns"]["session"]["to"], "view_id");
 }
 
 #[test]
@@ -130,12 +231,12 @@ fn cancelled_import_reports_cancelled() {
     let cancel = AtomicBool::new(true);
     let sent = std::sync::Mutex::new(Vec::new());
     let send = |p| sent.lock().unwrap().push(p);
-    match rumlens_app::service::open(&[sample()], false, &send, &cancel) {
+    match rumlens_app::service::open(&[sample()], false, None, &send, &cancel) {
         Err(e) => assert_eq!(e.code, "cancelled"),
         Ok(_) => panic!("a cancelled import returned a dataset"),
     }
     let cancel = AtomicBool::new(false);
-    let (_, info) = rumlens_app::service::open(&[sample()], false, &send, &cancel).unwrap();
+    let (_, info) = rumlens_app::service::open(&[sample()], false, None, &send, &cancel).unwrap();
     let sent = sent.into_inner().unwrap();
     let last = sent.last().unwrap();
     assert!(last.finished);

@@ -62,6 +62,24 @@ class Session {
     const el = await this.waitEl(testid);
     return wd("GET", `/session/${this.id}/element/${el}/text`);
   }
+  /** Value of a <select>. */
+  async value(testid) {
+    await this.waitEl(testid);
+    return this.js(`return document.querySelector('[data-testid="${testid}"]').value;`);
+  }
+  /** Choose an option of a <select> (as the user would: value, then a change event). */
+  async choose(testid, value) {
+    await this.waitEl(testid);
+    const got = await this.js(
+      `const el = document.querySelector('[data-testid="' + arguments[0] + '"]');
+       el.value = arguments[1];
+       el.dispatchEvent(new Event("change", { bubbles: true }));
+       return el.value;`,
+      testid,
+      value,
+    );
+    if (got !== value) throw new Error(`${testid}: no option ${value}`);
+  }
   async js(script, ...args) {
     return wd("POST", `/session/${this.id}/execute/sync`, { script, args });
   }
@@ -162,6 +180,76 @@ try {
     if (ran !== null) throw new Error(`payload ran: window.__xss = ${ran}`);
     const injected = await s.js("return document.querySelectorAll('img[src=\"x\"], script:not([src])').length;");
     if (injected !== 0) throw new Error(`${injected} injected elements in the DOM`);
+  });
+} finally {
+  await s.end();
+}
+
+// A file no format recognises: the mapping dialog proposes a mapping, the user opens with it,
+// and the next launch proposes the saved one.
+const wdir = mkdtempSync(join(tmpdir(), "rumlens-map-"));
+const whFile = join(wdir, "warehouse.ndjson");
+const whLines = [];
+let withLcp = 0;
+for (let i = 0; i < 40; i++) {
+  const l = { kind: "pageview", page: `https://x.test/p/${i % 5}`, event_time: 1791158400 + i * 60 };
+  if (i % 4 !== 3) {
+    l.lcp_s = Number((1.234 + (i % 9) * 0.217).toFixed(3));
+    withLcp++;
+  }
+  l.sid = `s${i % 7}`;
+  l.comment = payload;
+  whLines.push(l);
+}
+writeFileSync(whFile, whLines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+s = await Session.start([whFile]);
+try {
+  await step("unknown columns open the mapping dialog with the proposed mapping", async () => {
+    await s.waitEl("mapping-dialog", 60000);
+    await s.waitEl("mapping-row-event_time");
+    await sleep(300);
+    screenshot("mapping-dialog");
+    const body = await s.js("return document.body.innerText;");
+    if (!body.includes("This file's columns are not recognised")) throw new Error("dialog title missing");
+    if (!body.includes("<img src=x onerror=")) throw new Error("sample values not shown literally");
+    const ran = await s.js("return window.__xss === undefined ? null : window.__xss;");
+    if (ran !== null) throw new Error(`payload ran: window.__xss = ${ran}`);
+    const want = [
+      ["mapping-select-event_time", "ts"],
+      ["mapping-time-event_time", "epoch_s"],
+      ["mapping-select-lcp_s", "lcp_ms"],
+      ["mapping-unit-lcp_s", "s"],
+      ["mapping-select-kind", ""],
+      ["mapping-event-type", "view"],
+    ];
+    const off = [];
+    for (const [testid, value] of want) {
+      const got = await s.value(testid).catch(() => null);
+      if (got !== value) {
+        off.push(`${testid}=${JSON.stringify(got)}`);
+        await s.choose(testid, value);
+      }
+    }
+    if (off.length) console.log(`     proposal changed by hand: ${off.join(", ")}`);
+  });
+  await step(`opening with the mapping shows the overview with LCP n = ${withLcp}`, async () => {
+    await s.click("mapping-open");
+    await waitFor(`LCP n = ${withLcp}`, async () => Number((await s.text("tile-lcp_ms-n")).trim()) === withLcp, 60000);
+    await sleep(500);
+    screenshot("mapping-overview");
+  });
+} finally {
+  await s.end();
+}
+s = await Session.start([whFile]);
+try {
+  await step("the next launch proposes the saved mapping; Cancel closes the dialog", async () => {
+    await s.waitEl("mapping-dialog", 60000);
+    await s.waitEl("mapping-saved");
+    if ((await s.value("mapping-unit-lcp_s")) !== "s") throw new Error("saved mapping lost the lcp_s unit");
+    await s.click("mapping-cancel");
+    await waitFor("dialog closed", async () => !(await s.find("mapping-dialog").catch(() => null)));
+    if (!(await s.text("open-error")).includes("unknown_format")) throw new Error("no unknown_format error after Cancel");
   });
 } finally {
   await s.end();

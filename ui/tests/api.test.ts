@@ -152,6 +152,9 @@ describe('command wrappers', () => {
     await api.errors(6, 'v', f, { limit: 50, by: null, bucket: { ms: 3_600_000 }, top: 3, heatmap_for: null });
     await api.funnel(7, 'v', f, { steps: ['/', '/cart'], mode: 'ordered', by: null });
     await api.compare(8, 'v', f, g);
+    const mapping = { columns: { t: { to: 'ts', time: 'epoch_s' as const } }, defaults: { event_type: 'view' }, _unmapped: [] };
+    await api.openDataset(['/data/b.ndjson'], onProgress, { mapping, rememberMapping: true });
+    await api.suggestMapping('/data/b.ndjson');
 
     const calls = invoke.mock.calls.map(([cmd, args]) => [cmd, args ? Object.keys(args).sort() : []]);
     expect(calls).toEqual([
@@ -169,10 +172,14 @@ describe('command wrappers', () => {
       ['errors', ['filter', 'opts', 'seq', 'view']],
       ['funnel', ['filter', 'opts', 'seq', 'view']],
       ['compare', ['a', 'b', 'seq', 'view']],
+      ['open_dataset', ['mapping', 'onProgress', 'paths', 'rememberMapping']],
+      ['suggest_mapping', ['path']],
     ]);
     expect(invoke.mock.calls[0][1].paths).toEqual(['/data/a.parquet']);
     expect(invoke.mock.calls[3][1]).toEqual({ folder: true });
     expect(invoke.mock.calls[13][1]).toMatchObject({ seq: 8, view: 'v', a: f, b: g });
+    expect(invoke.mock.calls[14][1]).toMatchObject({ paths: ['/data/b.ndjson'], mapping, rememberMapping: true });
+    expect(invoke.mock.calls[15][1]).toEqual({ path: '/data/b.ndjson' });
   });
 
   it('forwards progress messages from the channel', async () => {

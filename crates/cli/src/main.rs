@@ -433,6 +433,8 @@ fn main() -> ExitCode {
         Err(e) => {
             let code = match e.downcast_ref::<EngineError>() {
                 Some(EngineError::InvalidArgument(_)) => 2,
+                // Unreadable or unrecognised inputs are runtime errors, like everything else.
+                Some(EngineError::File { .. } | EngineError::UnknownFormat { .. }) => 1,
                 _ => 1,
             };
             match e.downcast_ref::<EngineError>() {

@@ -9,6 +9,7 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_large_int("number").with_out_dir(dir);
     crate::filter::Filter::export_all(&cfg)?;
     crate::import::ImportReport::export_all(&cfg)?;
+    crate::import::Mapping::export_all(&cfg)?;
     summary::Summary::export_all(&cfg)?;
     breakdown::Breakdown::export_all(&cfg)?;
     breakdown::BreakdownOptions::export_all(&cfg)?;

@@ -8,6 +8,10 @@ pub enum EngineError {
     /// required column). Nothing is returned for the dataset.
     #[error("{path}: {reason}")]
     File { path: PathBuf, reason: String },
+    /// No known format (canonical, a vendor export) recognises the file; a column mapping can
+    /// still read it.
+    #[error("{path}: {reason}")]
+    UnknownFormat { path: PathBuf, reason: String },
     /// The inputs named no file.
     #[error("no input files: {0}")]
     NoInput(String),
@@ -32,6 +36,7 @@ impl EngineError {
     pub fn code(&self) -> &'static str {
         match self {
             EngineError::File { .. } => "bad_file",
+            EngineError::UnknownFormat { .. } => "unknown_format",
             EngineError::NoInput(_) => "no_input",
             EngineError::InvalidArgument(_) => "invalid_argument",
             EngineError::Cancelled => "cancelled",

@@ -5,7 +5,7 @@
 use polars::prelude::*;
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::import::mapping::{ColumnMap, TimeFormat, Unit};
-use rumlens_engine::import::{suggest_mapping, Mapping};
+use rumlens_engine::import::{canonical_columns, preview, suggest_mapping, Mapping};
 use rumlens_engine::{Dataset, EngineError, Filter, OpenOptions};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -381,4 +381,98 @@ fn parquet_rfc3339_strings_and_out_of_range_rows() {
     let ts = df.column("ts").unwrap().cast(&DataType::Int64).unwrap();
     let ts: Vec<_> = ts.i64().unwrap().iter().collect();
     assert_eq!(ts, vec![Some(1_791_194_400_000), Some(1_791_194_400_000)]);
+}
+
+#[test]
+fn unrecognised_file_is_unknown_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_ndjson(dir.path(), "export.ndjson", &warehouse_records());
+    let err = Dataset::open(&[p.to_string_lossy().into_owned()], &OpenOptions::default())
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "unknown_format");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("export.ndjson") && msg.contains("unrecognised format"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn preview_of_ndjson_lists_columns_in_file_order_with_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut recs = warehouse_records();
+    recs[0]["lcp"] = Value::Null;
+    recs[1]["page_url"] = json!("");
+    let p = write_ndjson(dir.path(), "export.ndjson", &recs);
+    let cols = preview(&p, 3).unwrap();
+    let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "page_url",
+            "userAgent",
+            "event_time",
+            "lcp",
+            "session",
+            "geo.country",
+            "warehouse_load_id"
+        ]
+    );
+    let samples = |name: &str| cols.iter().find(|c| c.name == name).unwrap().samples.clone();
+    // Nulls and empty strings are skipped; numbers are their JSON text.
+    assert_eq!(samples("lcp"), ["2.4", "3.1", "5.0"]);
+    assert_eq!(
+        samples("page_url"),
+        [
+            "https://shop.example/product/0",
+            "https://shop.example/product/2",
+            "https://shop.example/product/3"
+        ]
+    );
+    assert_eq!(samples("event_time")[0], T0.to_string());
+    assert_eq!(samples("geo.country"), ["DE", "DE", "DE"]);
+    // The names are the ones a suggested mapping uses.
+    let m = suggest_mapping(&p).unwrap();
+    for k in m.columns.keys().chain(&m.unmapped) {
+        assert!(names.contains(&k.as_str()), "{k}");
+    }
+    assert!(preview(&p, 0).unwrap().iter().all(|c| c.samples.is_empty()));
+}
+
+#[test]
+fn preview_of_parquet_reads_the_first_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_parquet(dir.path());
+    let cols = preview(&p, 2).unwrap();
+    let got: Vec<(&str, Vec<String>)> = cols.iter().map(|c| (c.name.as_str(), c.samples.clone())).collect();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "PageURL",
+                s(&["https://shop.example/product/0", "https://shop.example/product/1"])
+            ),
+            ("time", s(&[&T0.to_string(), &(T0 + 60).to_string()])),
+            ("largestContentfulPaint", s(&["1.2", "2.4"])),
+            ("ua", s(&[UA, UA])),
+            ("type", s(&["view", "view"])),
+            ("cost_center", s(&["3", "3"])),
+        ]
+    );
+    let err = preview(&dir.path().join("missing.parquet"), 2).err().unwrap();
+    assert!(err.to_string().contains("missing.parquet"), "{err}");
+}
+
+#[test]
+fn canonical_columns_describe_the_schema() {
+    let cols = canonical_columns();
+    assert_eq!(cols.len(), rumlens_engine::schema::COLUMNS.len());
+    let get = |n: &str| cols.iter().find(|c| c.name == n).unwrap();
+    assert_eq!(get("ts").kind, "timestamp");
+    assert!(get("lcp_ms").duration && get("lcp_ms").unit == "ms");
+    assert!(!get("cls").duration);
+    assert_eq!(get("url").kind, "text");
+    assert_eq!(get("event_type").kind, "dim");
 }

@@ -2,7 +2,7 @@
 // docs/ipc.md, and `latest(view)`, which numbers the queries of a view and keeps only the
 // newest answer. Every failure surfaces as an `AppError` `{ code, message }`.
 import { Channel, invoke } from '@tauri-apps/api/core';
-import type { AppError, DatasetInfo, ImportProgress, RecentFile } from './app-types';
+import type { AppError, DatasetInfo, ImportProgress, MappingProposal, RecentFile } from './app-types';
 import type { Breakdown } from './bindings/Breakdown';
 import type { BreakdownOptions } from './bindings/BreakdownOptions';
 import type { Compare } from './bindings/Compare';
@@ -12,6 +12,7 @@ import type { Filter } from './bindings/Filter';
 import type { Funnel } from './bindings/Funnel';
 import type { FunnelOptions } from './bindings/FunnelOptions';
 import type { HistOptions } from './bindings/HistOptions';
+import type { Mapping } from './bindings/Mapping';
 import type { Histogram } from './bindings/Histogram';
 import type { Overview } from './bindings/Overview';
 import type { Summary } from './bindings/Summary';
@@ -30,6 +31,7 @@ export const ERROR_CODES = [
   'no_dataset',
   'superseded',
   'internal',
+  'unknown_format',
   'ipc',
 ] as const;
 
@@ -67,9 +69,30 @@ function progressChannel(onProgress: (p: ImportProgress) => void): Channel<Impor
 
 // ---- dataset -------------------------------------------------------------------------------
 
-/** Import files / folders; progress arrives on `onProgress`. Rejects with `cancelled` after `cancelImport`. */
-export function openDataset(paths: string[], onProgress: (p: ImportProgress) => void): Promise<DatasetInfo> {
-  return call<DatasetInfo>('open_dataset', { paths, onProgress: progressChannel(onProgress) });
+export interface OpenOptions {
+  /** Column mapping for files no format recognises (see `suggestMapping`). */
+  mapping?: Mapping | null;
+  /** Save `mapping` for files with the same columns (`suggestMapping` then returns it, `saved: true`). */
+  rememberMapping?: boolean;
+}
+
+/** Import files / folders; progress arrives on `onProgress`. Rejects with `cancelled` after
+ *  `cancelImport`, with `unknown_format` when no format recognises a file (and no mapping was given). */
+export function openDataset(
+  paths: string[],
+  onProgress: (p: ImportProgress) => void,
+  opts: OpenOptions = {},
+): Promise<DatasetInfo> {
+  const args: Record<string, unknown> = { paths, onProgress: progressChannel(onProgress) };
+  if (opts.mapping !== undefined) args.mapping = opts.mapping;
+  if (opts.rememberMapping !== undefined) args.rememberMapping = opts.rememberMapping;
+  return call<DatasetInfo>('open_dataset', args);
+}
+
+/** A column mapping proposed for a file (or the one saved for files with its columns), with
+ *  sample values of its columns and the canonical columns to choose from. */
+export function suggestMapping(path: string): Promise<MappingProposal> {
+  return call<MappingProposal>('suggest_mapping', { path });
 }
 
 /** Open the bundled sample data. */

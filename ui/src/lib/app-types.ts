@@ -4,3 +4,4 @@ export type { AppError } from './bindings/AppError';
 export type { DatasetInfo } from './bindings/DatasetInfo';
 export type { ImportProgress } from './bindings/ImportProgress';
 export type { RecentFile } from './bindings/RecentFile';
+export type { MappingProposal } from './bindings/MappingProposal';

@@ -9,7 +9,7 @@ mod parquet;
 mod sources;
 pub mod vendor;
 
-pub use mapping::{suggest_mapping, Mapping};
+pub use mapping::{canonical_columns, preview, suggest_mapping, CanonicalColumn, ColumnPreview, Mapping};
 pub use ndjson::parse_ndjson_reader;
 pub use sources::{resolve_inputs, FileFormat, InputFile};
 

@@ -109,9 +109,9 @@ pub fn detect(file: &InputFile, forced: Option<&str>) -> Result<Detected> {
         return Ok(Detected::Canonical);
     }
     let known: Vec<&str> = adapters::all().iter().map(|a| a.name()).collect();
-    Err(EngineError::file(
-        &file.path,
-        format!(
+    Err(EngineError::UnknownFormat {
+        path: file.path.clone(),
+        reason: format!(
             "unrecognised format: not canonical rumlens events (needs `event_type` and `ts`) nor {}; \
              force one with --input-format NAME or give a column mapping with --mapping FILE",
             if known.is_empty() {
@@ -120,7 +120,7 @@ pub fn detect(file: &InputFile, forced: Option<&str>) -> Result<Detected> {
                 known.join(", ")
             }
         ),
-    ))
+    })
 }
 
 /// The first records of a file (at most `n`), as `detect` sees them.

@@ -2,7 +2,8 @@
 
 export type AppError = { 
 /**
- * Machine-readable: bad_file, no_input, invalid_argument, cancelled, io, engine,
- * no_dataset, superseded, internal.
+ * Machine-readable: bad_file, unknown_format (no format recognises the file: open it with
+ * a column mapping), no_input, invalid_argument, cancelled, io, engine, no_dataset,
+ * superseded, internal.
  */
 code: string, message: string, };

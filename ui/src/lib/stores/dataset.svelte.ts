@@ -2,6 +2,7 @@
 import * as api from '../api';
 import type { AppError, DatasetInfo, ImportProgress, RecentFile } from '../app-types';
 import type { DimensionSummary } from '../bindings/DimensionSummary';
+import type { Mapping, MappingProposal } from '../mapping';
 import { filters } from './filter.svelte';
 import { view } from './view.svelte';
 
@@ -20,6 +21,9 @@ class DatasetStore {
   recent = $state<RecentFile[]>([]);
   /** The reject report banner was closed. */
   rejectsDismissed = $state(false);
+  /** Files no format recognised, with the shell's mapping proposal for the first: the mapping
+   *  dialog is open while set. */
+  mappingFor = $state<{ paths: string[]; proposal: MappingProposal } | null>(null);
 
   dimension(column: string): DimensionSummary | undefined {
     return this.info?.summary.dimensions.find((d) => d.column === column);
@@ -35,8 +39,10 @@ class DatasetStore {
     this.progressAt = performance.now();
   };
 
-  async #run(paths: string[], start: () => Promise<DatasetInfo>) {
-    if (this.importing) return;
+  /** Runs an import; resolves to the error when it failed (null when it succeeded or did not start). */
+  async #run(paths: string[], start: () => Promise<DatasetInfo>): Promise<AppError | null> {
+    if (this.importing) return null;
+    this.mappingFor = null; // any new import replaces the mapping dialog
     this.importing = true;
     this.importingPaths = paths;
     this.progress = null;
@@ -50,8 +56,10 @@ class DatasetStore {
       this.rejectsDismissed = false;
       filters.clearAll();
       view.go('overview');
+      return null;
     } catch (e) {
       this.error = e as AppError;
+      return this.error;
     } finally {
       this.importing = false;
       this.progress = null;
@@ -59,13 +67,34 @@ class DatasetStore {
     }
   }
 
-  open(paths: string[]) {
-    if (paths.length === 0) return Promise.resolve();
-    return this.#run(paths, () => api.openDataset(paths, this.#onProgress));
+  /** Open files; when no format recognises them, ask the shell for a column mapping and show
+   *  the mapping dialog (the `unknown_format` error stays shown behind it and after Cancel). */
+  async open(paths: string[]) {
+    if (paths.length === 0) return;
+    const err = await this.#run(paths, () => api.openDataset(paths, this.#onProgress));
+    if (err?.code !== 'unknown_format') return;
+    try {
+      const proposal = await api.suggestMapping(paths[0]);
+      this.mappingFor = { paths, proposal };
+    } catch (e) {
+      this.error = e as AppError;
+    }
   }
 
-  openSample() {
-    return this.#run(['sample data'], () => api.openSample(this.#onProgress));
+  /** The mapping dialog's "Open with this mapping": import again with the mapping, and have the
+   *  shell remember it for files with the same columns. */
+  async openWithMapping(mapping: Mapping) {
+    const m = this.mappingFor;
+    if (!m || this.importing) return;
+    await this.#run(m.paths, () => api.openDataset(m.paths, this.#onProgress, { mapping, rememberMapping: true }));
+  }
+
+  closeMapping() {
+    this.mappingFor = null;
+  }
+
+  async openSample() {
+    await this.#run(['sample data'], () => api.openSample(this.#onProgress));
   }
 
   async cancel() {
