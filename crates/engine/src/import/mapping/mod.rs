@@ -272,6 +272,23 @@ fn default_cell(def: &ColumnDef, v: &Value) -> std::result::Result<Cell, String>
     }
 }
 
+/// Calls `f(dotted name, value)` for every leaf of a JSON record: objects are walked (nested
+/// keys joined with `.`), anything else is a leaf.
+fn for_each_leaf(prefix: &str, v: &Value, f: &mut dyn FnMut(&str, &Value)) {
+    if let Value::Object(m) = v {
+        for (k, x) in m {
+            let name = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            for_each_leaf(&name, x, f);
+        }
+        return;
+    }
+    f(prefix, v);
+}
+
 #[cfg(test)]
 mod tests {
     use super::suggest::*;

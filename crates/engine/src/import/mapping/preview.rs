@@ -56,24 +56,15 @@ pub(super) fn kind_name(k: Kind) -> &'static str {
 
 /// Leaves of a JSON record as `(dotted name, text)`; nulls and empty strings give no text.
 pub(super) fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, Option<String>)>) {
-    if let Value::Object(m) = v {
-        for (k, x) in m {
-            let name = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
-            leaves(&name, x, out);
-        }
-        return;
-    }
-    let text = match v {
-        Value::Null => None,
-        Value::String(x) if x.is_empty() => None,
-        Value::String(x) => Some(x.clone()),
-        other => Some(other.to_string()),
-    };
-    out.push((prefix.to_string(), text));
+    for_each_leaf(prefix, v, &mut |name, x| {
+        let text = match x {
+            Value::Null => None,
+            Value::String(t) if t.is_empty() => None,
+            Value::String(t) => Some(t.clone()),
+            other => Some(other.to_string()),
+        };
+        out.push((name.to_string(), text));
+    });
 }
 
 /// Add `value` to the column `name` (created at the end when new), up to `n` samples.

@@ -256,26 +256,17 @@ pub(super) fn fit(def: &'static ColumnDef, hint: Option<Unit>, s: &Sample) -> Op
 }
 
 pub(super) fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Sample>) {
-    if let Value::Object(m) = v {
-        for (k, x) in m {
-            let name = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
-            flatten(&name, x, out);
+    for_each_leaf(prefix, v, &mut |name, x| {
+        let s = out.entry(name.to_string()).or_default();
+        match x {
+            Value::Null => {}
+            Value::Number(n) => s.nums.extend(n.as_f64()),
+            Value::String(t) if t.is_empty() => {}
+            Value::String(t) => s.strs.push(t.clone()),
+            Value::Bool(b) => s.strs.push(b.to_string()),
+            _ => s.other = true,
         }
-        return;
-    }
-    let s = out.entry(prefix.to_string()).or_default();
-    match v {
-        Value::Null => {}
-        Value::Number(n) => s.nums.extend(n.as_f64()),
-        Value::String(x) if x.is_empty() => {}
-        Value::String(x) => s.strs.push(x.clone()),
-        Value::Bool(b) => s.strs.push(b.to_string()),
-        _ => s.other = true,
-    }
+    });
 }
 
 pub(super) fn parquet_samples(path: &Path) -> Result<BTreeMap<String, Sample>> {
