@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, open, table};
+use common::{fixture, open, reject_lines, s, table};
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::analysis::summary::{summary, SummaryOptions};
 use rumlens_engine::Filter;
@@ -471,26 +471,20 @@ fn malformed_beacons_are_rejected_with_reasons() {
     assert!(ds.report.files[0].detected.starts_with("boomerang"));
     assert_eq!(ds.report.rejected, 10, "{:#?}", ds.report.reject_examples);
     assert_eq!(ds.report.files[0].rows, Some(2));
-    let got: Vec<(u64, Option<String>)> = ds
-        .report
-        .reject_examples
-        .iter()
-        .map(|r| (r.line, r.field.clone()))
-        .collect();
-    let f = |s: &str| Some(s.to_string());
+    let got = reject_lines(&ds);
     assert_eq!(
         got,
         vec![
-            (2, f("nt_domint")),
-            (3, f("rt.tstart")),
-            (4, f("mob.rtt")),
-            (5, f("c.cls")),
-            (6, f("err")),
-            (7, f("rt.tstart")),
-            (8, f("scr.xy")),
-            (9, f("http.initiator")),
+            (2, s("nt_domint")),
+            (3, s("rt.tstart")),
+            (4, s("mob.rtt")),
+            (5, s("c.cls")),
+            (6, s("err")),
+            (7, s("rt.tstart")),
+            (8, s("scr.xy")),
+            (9, s("http.initiator")),
             (10, None),
-            (11, f("pt.lcp")),
+            (11, s("pt.lcp")),
         ]
     );
     let ex = &ds.report.reject_examples;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, open, table, write_lines};
+use common::{fixture, open, reject_lines, s, table, write_lines};
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::analysis::summary::{summary, SummaryOptions};
 use rumlens_engine::{Dataset, Filter, OpenOptions};
@@ -405,26 +405,20 @@ fn malformed_lines_are_rejected_with_reasons() {
     assert!(ds.report.files[0].detected.starts_with("Elastic APM RUM"));
     assert_eq!(ds.report.rejected, 10, "{:#?}", ds.report.reject_examples);
     assert_eq!(ds.report.files[0].rows, Some(2));
-    let got: Vec<(u64, Option<String>)> = ds
-        .report
-        .reject_examples
-        .iter()
-        .map(|r| (r.line, r.field.clone()))
-        .collect();
-    let f = |s: &str| Some(s.to_string());
+    let got = reject_lines(&ds);
     assert_eq!(
         got,
         vec![
-            (3, f("transaction.duration")),
-            (4, f("transaction.timestamp")),
-            (5, f("transaction.timestamp")),
-            (6, f("transaction.experience.cls")),
-            (7, f("error.timestamp")),
-            (8, f("span.timestamp")),
+            (3, s("transaction.duration")),
+            (4, s("transaction.timestamp")),
+            (5, s("transaction.timestamp")),
+            (6, s("transaction.experience.cls")),
+            (7, s("error.timestamp")),
+            (8, s("span.timestamp")),
             (9, None),
-            (10, f("profile")),
+            (10, s("profile")),
             (11, None),
-            (12, f("span.context.http.status_code")),
+            (12, s("span.context.http.status_code")),
         ]
     );
     let ex = &ds.report.reject_examples;

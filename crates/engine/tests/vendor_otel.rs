@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, open, s, text_rows};
+use common::{fixture, open, reject_lines, s, text_rows};
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::analysis::summary::{summary, SummaryOptions};
 use rumlens_engine::Filter;
@@ -344,12 +344,7 @@ fn malformed_records_are_rejected_with_reasons() {
     let ds = open(&p);
     assert!(ds.report.files[0].detected.starts_with("OpenTelemetry"));
     assert_eq!(ds.report.files[0].rows, Some(2));
-    let got: Vec<(u64, Option<String>)> = ds
-        .report
-        .reject_examples
-        .iter()
-        .map(|r| (r.line, r.field.clone()))
-        .collect();
+    let got = reject_lines(&ds);
     assert_eq!(
         got,
         vec![

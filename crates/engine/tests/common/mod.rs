@@ -135,6 +135,15 @@ pub fn s(x: &str) -> Option<String> {
     Some(x.to_string())
 }
 
+/// `(line, field)` of every kept reject example, in order.
+pub fn reject_lines(ds: &Dataset) -> Vec<(u64, Option<String>)> {
+    ds.report
+        .reject_examples
+        .iter()
+        .map(|r| (r.line, r.field.clone()))
+        .collect()
+}
+
 /// Bytes the importer reads to decide a file's format (`SNIFF_BYTES` in import/vendor.rs).
 const SNIFF_BYTES: usize = 1 << 20;
 /// Records the importer shows to `detect` (`SNIFF_RECORDS` in import/vendor.rs).
