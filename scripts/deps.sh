@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
 packages=(libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev
-          build-essential pkg-config curl xvfb xauth webkit2gtk-driver imagemagick python3-venv)
+          build-essential pkg-config curl xvfb xauth webkit2gtk-driver imagemagick python3-venv
+          poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,7 +3,6 @@
 
 mod output;
 
-use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use output::{print_rejects, Format};
 use rumlens_engine::analysis::{
@@ -20,6 +19,7 @@ use rumlens_engine::filter::parse_time;
 use rumlens_engine::gen::{generate, GenOptions};
 use rumlens_engine::import::{suggest_mapping, Mapping};
 use rumlens_engine::{Dataset, EngineError, Filter, OpenOptions};
+use rumlens_report::{ReportError, ReportSpec};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -149,14 +149,34 @@ enum Command {
         #[arg(long)]
         by: Option<String>,
     },
-    /// Write the canonical, enriched dataset (Parquet, NDJSON or NDJSON.gz by extension)
-    #[command(after_help = "Example:\n  rumlens convert exports/ --filter environment=prod --out events.parquet")]
+    /// Write the filtered, enriched events (Parquet, NDJSON, NDJSON.gz or CSV by extension)
+    #[command(
+        visible_alias = "export",
+        after_help = "Examples:\n  rumlens convert exports/ --filter environment=prod --out events.parquet\n  rumlens export sample-data/shop.parquet --filter release=1.5.0 --out events.csv"
+    )]
     Convert {
         #[command(flatten)]
         common: Common,
-        /// Output file: .parquet, .ndjson or .ndjson.gz
+        /// Output file: .parquet, .ndjson, .ndjson.gz or .csv (RFC 4180, formulas neutralised)
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Run a report spec (JSON) and write it as PDF, HTML, CSV, or one chart as SVG/PNG
+    #[command(
+        after_help = "The format follows --out: .pdf, .html, .svg, .png, .csv (a one-table report) or a folder ending in / (one CSV per table). Spec format: docs/report-spec.md.\n\nExamples:\n  rumlens report sample-data/report-example.json --out report.pdf\n  rumlens report sample-data/report-example.json --out tables/\n  rumlens report sample-data/report-example.json --out trend.png --section 3"
+    )]
+    Report {
+        /// The report spec; relative inputs are read from its folder
+        spec: PathBuf,
+        /// Output file or folder
+        #[arg(long)]
+        out: PathBuf,
+        /// Section (1-based) whose chart an .svg/.png shows; default: the first with a chart
+        #[arg(long)]
+        section: Option<usize>,
+        /// Paper size of the PDF, overriding the spec: a4 or letter
+        #[arg(long)]
+        paper: Option<String>,
     },
     /// List the input formats rumlens reads and how each is recognised
     Formats,
@@ -255,12 +275,12 @@ impl Common {
     }
 }
 
-fn run(cli: Cli) -> Result<(), EngineError> {
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Summary { common, top } => {
             let (ds, f) = (common.open()?, common.filter()?);
             let r = summary(&ds, &f, &SummaryOptions { top_values: top })?;
-            output::emit(common.format, "summary", &r, None)
+            Ok(output::emit(common.format, "summary", &r, None)?)
         }
         Command::Breakdown {
             common,
@@ -287,7 +307,7 @@ fn run(cli: Cli) -> Result<(), EngineError> {
                     r.by.join(", ")
                 }
             );
-            output::emit(common.format, &title, &r, None)
+            Ok(output::emit(common.format, &title, &r, None)?)
         }
         Command::Trend {
             common,
@@ -303,7 +323,7 @@ fn run(cli: Cli) -> Result<(), EngineError> {
             opts.event_type = metric.event_type;
             let r = trend(&ds, &f, &opts)?;
             let title = format!("{} of {} per {}", r.stat.name(), r.metric, r.bucket_label());
-            output::emit(common.format, &title, &r, None)
+            Ok(output::emit(common.format, &title, &r, None)?)
         }
         Command::Hist {
             common,
@@ -329,7 +349,7 @@ fn run(cli: Cli) -> Result<(), EngineError> {
                 if r.log { "log bins" } else { "linear bins" },
                 r.n
             );
-            output::emit(common.format, &title, &r, None)
+            Ok(output::emit(common.format, &title, &r, None)?)
         }
         Command::Errors {
             common,
@@ -351,14 +371,20 @@ fn run(cli: Cli) -> Result<(), EngineError> {
                 r.total_errors, r.total_sessions
             );
             if api {
-                output::emit_table(common.format, "failing API endpoints", &r.api_table(), &r.filter, None)
+                Ok(output::emit_table(
+                    common.format,
+                    "failing API endpoints",
+                    &r.api_table(),
+                    &r.filter,
+                    None,
+                )?)
             } else {
-                output::emit(
+                Ok(output::emit(
                     common.format,
                     &title,
                     &r,
                     Some(("failing API endpoints", r.api_table())),
-                )
+                )?)
             }
         }
         Command::Funnel {
@@ -375,13 +401,35 @@ fn run(cli: Cli) -> Result<(), EngineError> {
             };
             let r = funnel(&ds, &f, &opts)?;
             let title = format!("funnel ({:?} mode)", r.mode).to_lowercase();
-            output::emit(common.format, &title, &r, None)
+            Ok(output::emit(common.format, &title, &r, None)?)
         }
         Command::Convert { common, out } => {
             let (ds, f) = (common.open()?, common.filter()?);
             let mut df = ds.filtered(&f)?.collect()?;
             write_events(&mut df, &out)?;
             eprintln!("wrote {} events to {}", df.height(), out.display());
+            Ok(())
+        }
+        Command::Report {
+            spec,
+            out,
+            section,
+            paper,
+        } => {
+            let mut spec_doc = ReportSpec::load(&spec)?;
+            if let Some(p) = paper {
+                spec_doc.paper = serde_json::from_value(serde_json::Value::String(p.to_lowercase()))
+                    .map_err(|_| EngineError::invalid(format!("--paper {p}: use a4 or letter")))?;
+            }
+            let base = spec.parent().map(PathBuf::from).unwrap_or_default();
+            let report = rumlens_report::run(&spec_doc, &base, None)?;
+            for w in report.dataset.reject_examples.iter().take(5) {
+                eprintln!("rumlens: rejected {w}");
+            }
+            let files = rumlens_report::write(&report, &out, section)?;
+            for f in &files {
+                eprintln!("wrote {}", f.display());
+            }
             Ok(())
         }
         Command::Formats => {
@@ -428,19 +476,23 @@ fn run(cli: Cli) -> Result<(), EngineError> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli).context("rumlens") {
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let code = match e.downcast_ref::<EngineError>() {
-                Some(EngineError::InvalidArgument(_)) => 2,
-                // Unreadable or unrecognised inputs are runtime errors, like everything else.
-                Some(EngineError::File { .. } | EngineError::UnknownFormat { .. }) => 1,
+            let engine = e
+                .downcast_ref::<EngineError>()
+                .or_else(|| match e.downcast_ref::<ReportError>() {
+                    Some(ReportError::Engine(inner)) => Some(inner),
+                    _ => None,
+                });
+            // Usage errors exit 2; unreadable or unrecognised inputs, bad specs and everything
+            // else at run time exit 1.
+            let code = match (engine, e.downcast_ref::<ReportError>()) {
+                (Some(EngineError::InvalidArgument(_)), _) => 2,
+                (_, Some(ReportError::Output(_))) => 2,
                 _ => 1,
             };
-            match e.downcast_ref::<EngineError>() {
-                Some(inner) => eprintln!("rumlens: error: {inner}"),
-                None => eprintln!("rumlens: error: {e:#}"),
-            }
+            eprintln!("rumlens: error: {e:#}");
             ExitCode::from(code)
         }
     }

@@ -12,6 +12,8 @@ pub enum OutFormat {
     Parquet,
     Ndjson,
     NdjsonGz,
+    /// RFC 4180 CSV of the canonical columns, formulas neutralised.
+    Csv,
 }
 
 impl OutFormat {
@@ -26,9 +28,11 @@ impl OutFormat {
             Ok(OutFormat::NdjsonGz)
         } else if name.ends_with(".ndjson") || name.ends_with(".jsonl") {
             Ok(OutFormat::Ndjson)
+        } else if name.ends_with(".csv") {
+            Ok(OutFormat::Csv)
         } else {
             Err(EngineError::invalid(format!(
-                "cannot tell the output format of {}: use .parquet, .ndjson or .ndjson.gz",
+                "cannot tell the output format of {}: use .parquet, .ndjson, .ndjson.gz or .csv",
                 path.display()
             )))
         }
@@ -79,6 +83,7 @@ pub fn write_events(df: &mut DataFrame, path: &Path) -> Result<()> {
             Ok(())
         }),
         OutFormat::Ndjson => write_atomic(path, |w| write_ndjson(df, w)),
+        OutFormat::Csv => write_atomic(path, |w| write_csv(df, w)),
         OutFormat::NdjsonGz => write_atomic(path, |w| {
             let mut gz = flate2::write::GzEncoder::new(w, flate2::Compression::default());
             write_ndjson(df, &mut gz)?;
@@ -89,6 +94,64 @@ pub fn write_events(df: &mut DataFrame, path: &Path) -> Result<()> {
             Ok(())
         }),
     }
+}
+
+/// Events as RFC 4180 CSV (UTF-8, header row, CRLF), every canonical column present, `ts` as
+/// RFC 3339; text cells that could run as spreadsheet formulas are neutralised (OWASP).
+pub fn write_csv(df: &DataFrame, w: &mut dyn Write) -> Result<()> {
+    use crate::table::{Table, Value};
+    enum Col {
+        Text(StringChunked),
+        Float(Float64Chunked),
+        Int(Int64Chunked),
+    }
+    let mut names = Vec::new();
+    let mut cols = Vec::new();
+    for def in COLUMNS {
+        let Ok(c) = df.column(def.name) else { continue };
+        let s = c.as_materialized_series();
+        let col = match def.kind {
+            Kind::Timestamp => Col::Text(
+                s.cast(&DataType::Int64)?
+                    .i64()?
+                    .iter()
+                    .map(|v| {
+                        v.and_then(chrono::DateTime::from_timestamp_millis)
+                            .map(|d| d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+                    })
+                    .collect(),
+            ),
+            Kind::Float => Col::Float(s.cast(&DataType::Float64)?.f64()?.clone()),
+            Kind::Int => Col::Int(s.cast(&DataType::Int64)?.i64()?.clone()),
+            Kind::Dim | Kind::Text => Col::Text(s.cast(&DataType::String)?.str()?.clone()),
+        };
+        names.push(def.name);
+        cols.push(col);
+    }
+    let io = |e: std::io::Error| EngineError::Io {
+        path: "<csv>".into(),
+        source: e,
+    };
+    let mut t = Table::new(&names);
+    let mut buf = Vec::with_capacity(1 << 16);
+    t.write_csv(&mut buf).map_err(io)?;
+    w.write_all(&buf).map_err(io)?;
+    for i in 0..df.height() {
+        t.rows.clear();
+        t.rows.push(
+            cols.iter()
+                .map(|c| match c {
+                    Col::Text(c) => c.get(i).map_or(Value::Null, |s| s.into()),
+                    Col::Float(c) => c.get(i).into(),
+                    Col::Int(c) => c.get(i).map_or(Value::Null, Value::Int),
+                })
+                .collect(),
+        );
+        buf.clear();
+        t.write_csv_rows(&mut buf).map_err(io)?;
+        w.write_all(&buf).map_err(io)?;
+    }
+    Ok(())
 }
 
 /// Canonical NDJSON: one object per event, null fields omitted, `ts` as RFC 3339 (ms, UTC).

@@ -117,6 +117,11 @@ impl Table {
     pub fn write_csv(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let header: Vec<String> = self.columns.iter().map(|c| csv_quote(&neutralise_formula(c))).collect();
         write!(w, "{}\r\n", header.join(","))?;
+        self.write_csv_rows(w)
+    }
+
+    /// The rows only, as [`Table::write_csv`] writes them.
+    pub fn write_csv_rows(&self, w: &mut dyn Write) -> std::io::Result<()> {
         for row in &self.rows {
             let cells: Vec<String> = row
                 .iter()

@@ -88,7 +88,7 @@ pub fn rating(v: f64, t: &Thresholds) -> &'static str {
 
 /// 1-based order statistic of the sorted group values, as an expression; null when the
 /// rank falls outside 1..=n.
-fn order_stat(m: &str, rank: Expr) -> Expr {
+pub(crate) fn order_stat(m: &str, rank: Expr) -> Expr {
     let n = len().cast(DataType::Float64);
     when(rank.clone().gt_eq(lit(1.0)).and(rank.clone().lt_eq(n)))
         .then(

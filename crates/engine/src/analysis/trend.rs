@@ -1,5 +1,6 @@
 //! `trend`: a statistic of a metric per time bucket, optionally split by one dimension.
 
+use super::breakdown::order_stat;
 use super::{
     bucket_label, default_event_type, dimension, f64_col, for_event_type, i64_col, metric, str_col, time_span, ts_ms,
     Bucket,
@@ -7,6 +8,7 @@ use super::{
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
 use crate::filter::{fmt_ts, Filter};
+use crate::stats::Z95;
 use crate::table::{Table, ToTable, Value};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -85,6 +87,10 @@ pub struct TrendOptions {
     /// With `by`: keep the most frequent split values only (others merged into `(other)`).
     #[serde(default = "default_max_series")]
     pub max_series: usize,
+    /// Also compute the 95% confidence interval of a percentile statistic per bucket
+    /// (order statistics, as in breakdown).
+    #[serde(default)]
+    pub ci: bool,
 }
 
 fn default_max_series() -> usize {
@@ -100,6 +106,7 @@ impl TrendOptions {
             by: None,
             event_type: None,
             max_series: default_max_series(),
+            ci: false,
         }
     }
 }
@@ -113,6 +120,11 @@ pub struct TrendPoint {
     pub key: Option<String>,
     pub value: Option<f64>,
     pub n: u64,
+    /// 95% CI of a percentile (with `ci`); null where the bucket is too small to bound it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_high: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,6 +136,8 @@ pub struct Trend {
     pub bucket_width_ms: i64,
     pub by: Option<String>,
     pub event_type: Option<String>,
+    /// Points carry `ci_low` / `ci_high` (percentile statistics asked with `ci`).
+    pub ci: bool,
     /// Ordered by split key (most frequent first), then time.
     pub points: Vec<TrendPoint>,
     pub filter: String,
@@ -181,10 +195,21 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
     if let Some(b) = by {
         group.push(col(b));
     }
-    let df = lf
-        .group_by(group)
-        .agg([opts.stat.expr(m).alias("value"), len().alias("n")])
-        .collect()?;
+    let mut aggs = vec![opts.stat.expr(m).alias("value"), len().alias("n")];
+    let ci = opts.ci.then(|| opts.stat.quantile()).flatten();
+    if let Some(p) = ci {
+        let n = len().cast(DataType::Float64);
+        let sd = (n.clone() * lit(p * (1.0 - p))).sqrt();
+        let r = (n.clone() * lit(p) - lit(Z95) * sd.clone()).floor();
+        let s = (n * lit(p) + lit(Z95) * sd).ceil() + lit(1.0);
+        aggs.push(order_stat(m, r).alias("ci_lo"));
+        aggs.push(order_stat(m, s).alias("ci_hi"));
+    }
+    let df = lf.group_by(group).agg(aggs).collect()?;
+    let (ci_lo, ci_hi) = match ci {
+        Some(_) => (f64_col(&df, "ci_lo")?, f64_col(&df, "ci_hi")?),
+        None => (vec![None; df.height()], vec![None; df.height()]),
+    };
     let buckets = i64_col(&df, "bucket")?;
     let values = f64_col(&df, "value")?;
     let ns = i64_col(&df, "n")?;
@@ -198,6 +223,8 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
             key: keys[i].clone(),
             value: values[i],
             n: ns[i].unwrap_or(0) as u64,
+            ci_low: ci_lo[i],
+            ci_high: ci_hi[i],
         })
         .collect();
     fill_gaps(&mut points, width);
@@ -210,6 +237,7 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
         bucket_width_ms: width,
         by: by.map(str::to_string),
         event_type: event_type.map(str::to_string),
+        ci: ci.is_some(),
         points,
         filter: filter.describe(),
     })
@@ -243,6 +271,8 @@ fn fill_gaps(points: &mut Vec<TrendPoint>, width: i64) {
                     key: key.clone(),
                     value: None,
                     n: 0,
+                    ci_low: None,
+                    ci_high: None,
                 });
             }
         }
@@ -270,6 +300,9 @@ impl ToTable for Trend {
             cols.push(b.as_str());
         }
         cols.extend([stat, "n"]);
+        if self.ci {
+            cols.extend(["ci_low", "ci_high"]);
+        }
         let mut t = Table::new(&cols);
         for p in &self.points {
             let mut row: Vec<Value> = vec![fmt_ts(p.bucket_ms).into()];
@@ -278,6 +311,10 @@ impl ToTable for Trend {
             }
             row.push(p.value.into());
             row.push(p.n.into());
+            if self.ci {
+                row.push(p.ci_low.into());
+                row.push(p.ci_high.into());
+            }
             t.push(row);
         }
         t
