@@ -89,6 +89,9 @@ enum Command {
         /// Split into one series per value of this dimension (top 10, rest as "(other)")
         #[arg(long)]
         by: Option<String>,
+        /// Add the 95% confidence interval of the percentile per bucket (ci_low, ci_high)
+        #[arg(long)]
+        ci: bool,
     },
     /// Distribution of a metric in linear or log bins, with the Core Web Vitals band of each bin
     #[command(
@@ -315,12 +318,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             stat,
             bucket,
             by,
+            ci,
         } => {
             let (ds, f) = (common.open()?, common.filter()?);
             let mut opts = TrendOptions::new(&metric.metric, Stat::parse(&stat)?);
             opts.bucket = Bucket::parse(&bucket)?;
             opts.by = by;
             opts.event_type = metric.event_type;
+            opts.ci = ci;
             let r = trend(&ds, &f, &opts)?;
             let title = format!("{} of {} per {}", r.stat.name(), r.metric, r.bucket_label());
             Ok(output::emit(common.format, &title, &r, None)?)

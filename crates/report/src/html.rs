@@ -1,5 +1,6 @@
 //! One self-contained HTML file: inline CSS and SVG charts, no script, no external request
-//! (a CSP meta tag forbids any), every data string escaped.
+//! (a CSP meta tag forbids any), every data string escaped. The markup is also well-formed XML
+//! (polyglot), so tests and tools can parse it strictly.
 
 use crate::chart;
 use crate::error::Result;
@@ -53,10 +54,10 @@ pub fn html(r: &Report) -> Result<String> {
     let title = esc(&r.spec.title);
     let _ = write!(
         o,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
-         <meta name=\"generator\" content=\"rumlens {}\"><title>{title}</title><style>{CSS}</style></head><body>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>\
+         <meta name=\"generator\" content=\"rumlens {}\"/><title>{title}</title><style>{CSS}</style></head><body>\n",
         env!("CARGO_PKG_VERSION")
     );
     let _ = write!(o, "<header><h1>{title}</h1>");

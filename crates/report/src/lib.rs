@@ -10,6 +10,8 @@ pub mod spec;
 pub use error::{ReportError, Result};
 pub use run::{run, run_on, Report};
 pub use spec::ReportSpec;
+#[cfg(feature = "ts")]
+pub mod bindings;
 pub mod chart;
 pub mod html;
 mod method;

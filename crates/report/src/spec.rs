@@ -310,7 +310,7 @@ impl ReportSpec {
         })?;
         let spec: ReportSpec = serde_json::from_value(raw.clone()).map_err(|e| ReportError::Spec {
             path: origin.into(),
-            message: e.to_string(),
+            message: locate(&raw).unwrap_or_else(|| e.to_string()),
         })?;
         spec.check_unknown_section_keys(&raw, origin)?;
         spec.validate(origin)?;
@@ -497,6 +497,16 @@ pub fn chart_name(c: ChartKind) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// Which section a deserialisation error is in, with serde's message.
+fn locate(raw: &serde_json::Value) -> Option<String> {
+    let sections = raw.get("sections")?.as_array()?;
+    sections.iter().enumerate().find_map(|(i, s)| {
+        let e = serde_json::from_value::<Section>(s.clone()).err()?;
+        let kind = s.get("kind").and_then(|k| k.as_str()).unwrap_or("?");
+        Some(format!("section {} ({kind}): {e}", i + 1))
+    })
 }
 
 /// Keys a section object may carry: the common ones plus its analysis' fields.
