@@ -17,7 +17,7 @@ use rumlens_engine::analysis::{
 use rumlens_engine::export::write_events;
 use rumlens_engine::filter::parse_time;
 use rumlens_engine::gen::{generate, GenOptions};
-use rumlens_engine::import::{suggest_mapping, Mapping};
+use rumlens_engine::import::{suggest_mapping, ImportCache, Mapping};
 use rumlens_engine::{Dataset, EngineError, Filter, OpenOptions};
 use rumlens_report::{ReportError, ReportSpec};
 use std::path::PathBuf;
@@ -183,6 +183,15 @@ enum Command {
     },
     /// List the input formats rumlens reads and how each is recognised
     Formats,
+    /// Where the import cache is and how big; --clear empties it
+    #[command(
+        after_help = "Commands given --cache keep each parsed NDJSON or vendor export as Parquet in this folder and read that instead while the file is unchanged (same path, size, modification time, first and last MiB). The folder is bounded (least recently used entries go first).\n\nExample:\n  rumlens breakdown big-export.ndjson.gz --cache --metric lcp\n  rumlens cache --clear"
+    )]
+    Cache {
+        /// Remove every entry
+        #[arg(long)]
+        clear: bool,
+    },
     /// Propose a column mapping (for --mapping) for an export whose columns are not canonical
     #[command(
         after_help = "Prints the mapping as JSON; review it (units, `_unmapped`) before use.\n\nExample:\n  rumlens suggest-mapping export.ndjson --out mapping.json\n  rumlens breakdown export.ndjson --mapping mapping.json --metric lcp"
@@ -235,6 +244,9 @@ struct Common {
     /// Column mapping file (JSON) applied to every input instead of format detection; see `rumlens suggest-mapping`
     #[arg(long)]
     mapping: Option<PathBuf>,
+    /// Keep parsed NDJSON / vendor exports as Parquet in the import cache and reuse them while the file is unchanged (see `rumlens cache`)
+    #[arg(long)]
+    cache: bool,
 }
 
 #[derive(Args)]
@@ -260,7 +272,8 @@ impl Common {
 
     fn open(&self) -> Result<Dataset, EngineError> {
         let mapping = self.mapping.as_deref().map(Mapping::load).transpose()?;
-        let ds = Dataset::open(
+        let cache = if self.cache { import_cache() } else { None };
+        let ds = Dataset::open_cached(
             &self.inputs,
             &OpenOptions {
                 page_rules: self.page_rules.clone(),
@@ -269,6 +282,7 @@ impl Common {
                 rows_read: None,
                 mapping: mapping.as_ref(),
             },
+            cache.as_ref(),
         )?;
         print_rejects(&ds.report);
         for f in ds.report.files.iter().filter(|f| !f.detected.starts_with("canonical")) {
@@ -276,6 +290,11 @@ impl Common {
         }
         Ok(ds)
     }
+}
+
+/// The import cache in its default folder, bounded to its default size.
+fn import_cache() -> Option<ImportCache> {
+    ImportCache::default_dir().map(|d| ImportCache::new(d, rumlens_engine::import::cache::DEFAULT_MAX_BYTES))
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -434,6 +453,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let files = rumlens_report::write(&report, &out, section)?;
             for f in &files {
                 eprintln!("wrote {}", f.display());
+            }
+            Ok(())
+        }
+        Command::Cache { clear } => {
+            let cache =
+                import_cache().ok_or_else(|| EngineError::invalid("no cache folder: set HOME or XDG_CACHE_HOME"))?;
+            if clear {
+                let freed = cache.clear();
+                println!("cleared {} ({} bytes)", cache.dir().display(), freed);
+            } else {
+                println!("{} ({} bytes)", cache.dir().display(), cache.size());
             }
             Ok(())
         }

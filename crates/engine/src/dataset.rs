@@ -32,6 +32,12 @@ impl Dataset {
     /// Import and enrich files, globs and directories. Nothing is read into memory beyond
     /// NDJSON parsing and the distinct values enrichment needs.
     pub fn open(inputs: &[String], opts: &OpenOptions<'_>) -> Result<Self> {
+        Self::open_cached(inputs, opts, None)
+    }
+
+    /// [`Dataset::open`], keeping parsed NDJSON / vendor files in `cache` (and reading them
+    /// from it when unchanged).
+    pub fn open_cached(inputs: &[String], opts: &OpenOptions<'_>, cache: Option<&import::ImportCache>) -> Result<Self> {
         let page_rules = match &opts.page_rules {
             Some(p) => PageRules::load(p)?,
             None => PageRules::default(),
@@ -43,6 +49,7 @@ impl Dataset {
                 input_format: opts.input_format,
                 rows_read: opts.rows_read,
                 mapping: opts.mapping,
+                cache,
             },
         )?;
         let lf = enrich::enrich(imported.lf, &EnrichOptions { page_rules })?;

@@ -9,7 +9,7 @@ use rumlens_engine::schema::cwv_thresholds;
 pub const PARAGRAPHS: [(&str, &str); 5] = [
     ("Percentiles", "Linear interpolation between closest ranks (Hyndman–Fan type 7: NumPy's default, DuckDB's quantile_cont, Polars' linear). Every sample counts once; no sampling, no pre-aggregation."),
     ("Confidence intervals", "95% intervals of a percentile are distribution-free, from order statistics: ranks r = floor(np - 1.96·sqrt(np(1-p))) and s = ceil(np + 1.96·sqrt(np(1-p))) + 1 of the n sorted samples. A bound is missing when the sample is too small to give it. Segments with fewer samples than the section's min_n (default 50) are marked low n. In comparisons, a change is significant when the two p75 intervals do not overlap."),
-    ("Ratings", "A segment's Core Web Vitals rating is the band of its p75: good at or below the first threshold, poor above the second, needs improvement between. Shares count samples in each band."),
+    ("Ratings", "A segment's Core Web Vitals rating is the band of its p75: good at or below the first threshold, poor above the second, needs improvement (NI in tables) between. Shares count samples in each band."),
     ("Error fingerprints", "An error's fingerprint is its type, its message with URLs, quoted strings, UUIDs, hex ids and numbers replaced by placeholders, and its top stack frame (function and file name, without path, query, line or column). Sessions affected are distinct sessions with at least one such error."),
     ("Time", "Times are UTC. Trend buckets start at multiples of the bucket width since the epoch; empty buckets are gaps, not zeros."),
 ];

@@ -102,11 +102,20 @@ fn breakdown_table(b: &Breakdown) -> DisplayTable {
         }
         if cwv {
             row.extend([pct(r.good), pct(r.needs_improvement), pct(r.poor)]);
-            row.push(r.rating.clone().unwrap_or_else(|| "—".into()));
+            row.push(short_rating(r.rating.as_deref()));
         }
         t.rows.push(row);
     }
     t
+}
+
+/// A rating as the table's headers name the bands (`NI` for needs improvement).
+fn short_rating(r: Option<&str>) -> String {
+    match r {
+        Some("needs-improvement") | Some("needs_improvement") => "NI".into(),
+        Some(r) => r.into(),
+        None => "—".into(),
+    }
 }
 
 /// Tables for reading, in order.
@@ -384,7 +393,7 @@ pub fn vitals(r: &Report) -> DisplayTable {
             format!("{}{}", int(s.n), if s.low_n { " (low)" } else { "" }),
             pct(s.good),
             pct(s.poor),
-            s.rating.clone().unwrap_or_else(|| "—".into()),
+            short_rating(s.rating.as_deref()),
         ]);
     }
     t

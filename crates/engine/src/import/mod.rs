@@ -3,6 +3,7 @@
 //! `key=value/` partitions.
 
 pub mod adapters;
+pub mod cache;
 pub mod mapping;
 mod ndjson;
 mod parquet;
@@ -23,7 +24,7 @@ use std::path::PathBuf;
 pub const MAX_REJECT_EXAMPLES: usize = 20;
 
 /// A row that could not be interpreted.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Reject {
     pub file: PathBuf,
@@ -84,6 +85,8 @@ pub struct ImportOptions<'a> {
     pub on_progress: Option<Progress<'a>>,
     /// Force a format (`canonical` or an adapter name) instead of detecting it per file.
     pub input_format: Option<&'a str>,
+    /// Cache of parsed NDJSON / vendor files (see [`cache`]); `None` parses every time.
+    pub cache: Option<&'a ImportCache>,
     /// Incremented with the rows accepted so far (NDJSON and vendor files), for progress.
     pub rows_read: Option<&'a std::sync::atomic::AtomicU64>,
     /// Column mapping applied to every input instead of detecting its format.
@@ -100,6 +103,7 @@ pub struct Imported {
     pub report: ImportReport,
 }
 
+pub use cache::ImportCache;
 pub(crate) use parquet::value_checks;
 
 pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
@@ -143,7 +147,33 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
                 lf
             }
             FileFormat::Ndjson | FileFormat::NdjsonGz => {
+                // The options that change the rows read from the same bytes.
+                let options = format!(
+                    "{:?}|{}",
+                    opts.input_format,
+                    opts.mapping.and_then(|m| m.to_json().ok()).unwrap_or_default()
+                );
+                let key = opts.cache.and_then(|c| c.key(file, &options));
+                if let Some(hit) = opts.cache.zip(key.as_deref()).and_then(|(c, k)| c.get(k, file)) {
+                    let n = hit.examples.len() as u64;
+                    for r in hit.examples {
+                        report.add_reject(r);
+                    }
+                    report.rejected += hit.report.rejected.saturating_sub(n);
+                    if let Some(r) = opts.rows_read {
+                        r.fetch_add(hit.report.rows.unwrap_or(0), std::sync::atomic::Ordering::Relaxed);
+                    }
+                    report.files.push(hit.report);
+                    let lf = hit
+                        .lf
+                        .with_column(col("source_format").fill_null(lit("canonical")).alias("source_format"));
+                    raw_frames.push(lf.clone());
+                    done_bytes += file.size;
+                    frames.push(lf);
+                    continue;
+                }
                 let before = report.rejected;
+                let examples_before = report.reject_examples.len();
                 let (df, detected) = match &mapper {
                     Some(m) => (vendor::read_file(file, m, &mut report)?, m.title().to_string()),
                     None => match vendor::detect(file, opts.input_format)? {
@@ -160,13 +190,20 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
                 if let (Some(r), true) = (opts.rows_read, !detected.starts_with("canonical")) {
                     r.fetch_add(df.height() as u64, std::sync::atomic::Ordering::Relaxed);
                 }
-                report.files.push(FileReport {
+                let file_report = FileReport {
                     path: file.path.clone(),
                     format: file.format,
                     rows: Some(df.height() as u64),
                     rejected: report.rejected - before,
                     detected,
-                });
+                };
+                let mut df = df;
+                if let (Some(c), Some(k)) = (opts.cache, key.as_deref()) {
+                    // Only a complete example list can be replayed; beyond the kept examples
+                    // the count still is exact.
+                    c.put(k, &mut df, &file_report, &report.reject_examples[examples_before..]);
+                }
+                report.files.push(file_report);
                 let lf = df
                     .lazy()
                     .with_column(col("source_format").fill_null(lit("canonical")).alias("source_format"));

@@ -53,9 +53,9 @@ pub fn trend(t: &Trend, w: u32, h: u32) -> Result<Option<ChartSvg>> {
         title.push_str(&format!(" by {b}"));
     }
     let thresholds = cwv_thresholds(&t.metric);
-    let mut note = format!("lines: {stat} per bucket; bars below: n per bucket");
+    let mut note = format!("lines: {stat}; bars below: n per bucket");
     if t.ci {
-        note.push_str("; band: 95% CI where the bucket is large enough to bound it");
+        note.push_str("; band: 95% CI (where n bounds it)");
     }
     if let Some(th) = thresholds {
         note.push_str(&format!("; dashed: good ≤ {}, poor > {}", th.good, th.poor));
