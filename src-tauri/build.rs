@@ -14,6 +14,12 @@ const COMMANDS: &[&str] = &[
     "errors",
     "funnel",
     "compare",
+    "report_spec",
+    "save_report_spec",
+    "export_report",
+    "cancel_export",
+    "export_chart",
+    "export_table",
 ];
 
 fn main() {

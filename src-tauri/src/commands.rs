@@ -6,7 +6,7 @@ use crate::mappings::{self, MappingProposal};
 use crate::progress::ImportProgress;
 use crate::recent::{self, RecentFile};
 use crate::service::{self, DatasetInfo};
-use crate::state::AppState;
+use crate::state::{AppState, Source};
 use rumlens_engine::analysis::breakdown::{breakdown as run_breakdown, Breakdown, BreakdownOptions};
 use rumlens_engine::analysis::compare::{compare as run_compare, Compare};
 use rumlens_engine::analysis::errors::{errors as run_errors, Errors, ErrorsOptions};
@@ -73,23 +73,27 @@ async fn open_paths<R: Runtime>(
 ) -> Result<DatasetInfo, AppError> {
     let label = window.label().to_string();
     let cancel = state.start_import(&label);
-    let (ds, info) = tauri::async_runtime::spawn_blocking(move || {
+    let (ds, info, mapping) = tauri::async_runtime::spawn_blocking(move || {
         let send = |p: ImportProgress| {
             // A closed channel (window gone) is not an import error.
             let _ = on_progress.send(p);
         };
-        let out = service::open(&paths, sample, mapping.as_ref().map(|m| &m.mapping), &send, &cancel)?;
+        let (ds, info) = service::open(&paths, sample, mapping.as_ref().map(|m| &m.mapping), &send, &cancel)?;
         if let (Some(m), Some(first)) = (&mapping, paths.first()) {
             if let Some(dir) = &m.remember_in {
                 // Like the recent list, a convenience: failing to save must not fail the open.
                 let _ = mappings::remember(dir, std::path::Path::new(first), &m.mapping);
             }
         }
-        Ok::<_, AppError>(out)
+        Ok::<_, AppError>((ds, info, mapping.map(|m| m.mapping)))
     })
     .await
     .map_err(|e| AppError::new("internal", e.to_string()))??;
-    state.set_dataset(&label, ds);
+    let source = Source {
+        paths: info.paths.clone(),
+        mapping,
+    };
+    state.set_dataset(&label, ds, source);
     if !sample {
         // Remembering is a convenience: failing to write the list must not fail the open.
         let _ = recent_file(app).map(|f| recent::remember(&f, &info.paths, now_ms()));

@@ -7,7 +7,8 @@ use serde::Serialize;
 pub struct AppError {
     /// Machine-readable: bad_file, unknown_format (no format recognises the file: open it with
     /// a column mapping), no_input, invalid_argument, cancelled, io, engine, no_dataset,
-    /// superseded, internal.
+    /// superseded, internal; from reports: bad_spec (the report spec is invalid), render (a
+    /// chart or document could not be drawn).
     pub code: String,
     pub message: String,
 }
@@ -32,6 +33,12 @@ impl AppError {
 
 impl From<EngineError> for AppError {
     fn from(e: EngineError) -> Self {
+        AppError::new(e.code(), e.to_string())
+    }
+}
+
+impl From<rumlens_report::ReportError> for AppError {
+    fn from(e: rumlens_report::ReportError) -> Self {
         AppError::new(e.code(), e.to_string())
     }
 }

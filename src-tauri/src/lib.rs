@@ -2,7 +2,10 @@
 
 pub mod bindings;
 pub mod commands;
+pub mod dialog;
 pub mod error;
+pub mod export;
+pub mod export_commands;
 pub mod mappings;
 pub mod progress;
 pub mod recent;
@@ -32,6 +35,12 @@ macro_rules! handlers {
             $crate::commands::errors,
             $crate::commands::funnel,
             $crate::commands::compare,
+            $crate::export_commands::report_spec,
+            $crate::export_commands::save_report_spec,
+            $crate::export_commands::export_report,
+            $crate::export_commands::cancel_export,
+            $crate::export_commands::export_chart,
+            $crate::export_commands::export_table,
         ]
     };
 }

@@ -1,17 +1,27 @@
-//! Per-window state: the open dataset, the newest query number of each view, the import's
-//! cancel flag.
+//! Per-window state: the open dataset and where it came from, the newest query number of each
+//! view, the import's and the export's cancel flags.
 
 use crate::error::AppError;
+use rumlens_engine::import::Mapping;
 use rumlens_engine::Dataset;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// What a window's dataset was opened from: the paths as given and the column mapping, if any
+/// (what a report spec needs to open the same data again).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Source {
+    pub paths: Vec<String>,
+    pub mapping: Option<Mapping>,
+}
+
 #[derive(Default)]
 struct WindowState {
-    dataset: Option<Arc<Dataset>>,
+    dataset: Option<(Arc<Dataset>, Arc<Source>)>,
     latest: HashMap<String, u32>,
     cancel: Arc<AtomicBool>,
+    export_cancel: Arc<AtomicBool>,
 }
 
 #[derive(Default)]
@@ -35,17 +45,37 @@ impl AppState {
     }
 
     pub fn dataset(&self, window: &str) -> Result<Arc<Dataset>, AppError> {
+        self.dataset_and_source(window).map(|(ds, _)| ds)
+    }
+
+    /// The dataset with the paths and mapping it was opened from.
+    pub fn dataset_and_source(&self, window: &str) -> Result<(Arc<Dataset>, Arc<Source>), AppError> {
         self.lock()
             .get(window)
             .and_then(|w| w.dataset.clone())
             .ok_or_else(AppError::no_dataset)
     }
 
-    pub fn set_dataset(&self, window: &str, ds: Dataset) {
+    pub fn set_dataset(&self, window: &str, ds: Dataset, source: Source) {
         let mut map = self.lock();
         let w = map.entry(window.to_string()).or_default();
-        w.dataset = Some(Arc::new(ds));
+        w.dataset = Some((Arc::new(ds), Arc::new(source)));
         w.latest.clear();
+    }
+
+    /// A fresh cancel flag for an export in `window` (cancels any export still running there).
+    pub fn start_export(&self, window: &str) -> Arc<AtomicBool> {
+        let mut map = self.lock();
+        let w = map.entry(window.to_string()).or_default();
+        w.export_cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        w.export_cancel = Arc::new(AtomicBool::new(false));
+        w.export_cancel.clone()
+    }
+
+    pub fn cancel_export(&self, window: &str) {
+        if let Some(w) = self.lock().get(window) {
+            w.export_cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 
     /// A fresh cancel flag for an import in `window` (cancels any import still running there).
@@ -111,5 +141,18 @@ mod tests {
         assert!(!second.load(std::sync::atomic::Ordering::Relaxed));
         s.cancel_import("main");
         assert!(second.load(std::sync::atomic::Ordering::Relaxed));
+    }
+
+    #[test]
+    fn exports_cancel_apart_from_imports() {
+        let s = AppState::default();
+        let import = s.start_import("main");
+        let first = s.start_export("main");
+        let second = s.start_export("main");
+        assert!(first.load(std::sync::atomic::Ordering::Relaxed));
+        s.cancel_export("main");
+        assert!(second.load(std::sync::atomic::Ordering::Relaxed));
+        assert!(!import.load(std::sync::atomic::Ordering::Relaxed));
+        assert_eq!(s.dataset_and_source("main").unwrap_err().code, "no_dataset");
     }
 }

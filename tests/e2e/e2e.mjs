@@ -1,12 +1,14 @@
 // End-to-end test of the real rumlens desktop app through the W3C WebDriver protocol
 // (tauri-driver). No dependencies: Node's fetch only. Prints "e2e: N passed, M failed".
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const arg = (name) => process.argv[process.argv.indexOf(`--${name}`) + 1];
 const DRIVER = arg("driver"), APP = arg("app"), CLI = arg("cli"), ART = arg("artifacts");
+// Where the app's save dialogs write (the RUMLENS_TEST_SAVE_DIR seam, set by run.sh).
+const SAVES = arg("saves");
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 const SAMPLE = "sample-data/shop.parquet";
 let passed = 0, failed = 0, shot = 0;
@@ -106,6 +108,34 @@ async function step(name, fn) {
   }
 }
 
+/** Rows of a CSV text (RFC 4180 quotes), as objects keyed by the header. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(cell); cell = ""; }
+    else if (c === "\n") { row.push(cell); rows.push(row); row = []; cell = ""; }
+    else if (c !== "\r") cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  const [head, ...body] = rows;
+  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}
+
+/** The file the save-dialog seam wrote, checked to exist and to start with `magic`. */
+function savedFile(path, magic) {
+  if (!path.startsWith(SAVES)) throw new Error(`${path} is not in the save dir ${SAVES}`);
+  if (!existsSync(path)) throw new Error(`${path} was not written`);
+  const head = readFileSync(path).subarray(0, magic.length);
+  if (!head.equals(Buffer.from(magic, "binary"))) throw new Error(`${path} starts with ${JSON.stringify(head.toString("binary"))}`);
+}
+
 function cliN(filter) {
   const args = ["breakdown", SAMPLE, "--metric", "lcp", "--format", "json"];
   if (filter) args.push("--filter", filter);
@@ -150,6 +180,80 @@ try {
       screenshot(view);
     });
   }
+  await step("export a chart (PNG) and a report (PDF) from the app; the saved spec re-runs in the CLI to the same numbers", async () => {
+    // Breakdown of LCP by browser under device_type=mobile, as shown.
+    await s.click("view-tab-breakdown");
+    await s.choose("breakdown-by-1", "browser");
+    await waitFor("breakdown by browser", async () => (await s.text("breakdown-table")).startsWith("Browser"));
+    await sleep(500);
+    const shown = await s.js(`return [...document.querySelectorAll('[data-testid="breakdown-table"] tbody tr')]
+      .map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()));`);
+    if (shown.length < 2) throw new Error(`breakdown shows ${shown.length} rows`);
+
+    // The chart, through the Export menu.
+    await s.click("export-menu");
+    await s.waitEl("export-chart-png");
+    await sleep(200);
+    screenshot("export-menu");
+    await s.click("export-chart-png");
+    const msg = await waitFor("export message", async () => {
+      const t = await s.text("export-message");
+      return t.includes(".png") && t;
+    }, 60000);
+    const png = msg.slice(msg.indexOf(SAVES)).replace(/\s*×$/, "").trim();
+    savedFile(png, "\x89PNG\r\n\x1a\n");
+
+    // The report dialog: Breakdown preselected, add Trends, PDF.
+    await s.click("export-menu");
+    await s.click("export-report-open");
+    await s.waitEl("report-dialog");
+    if (!(await s.js(`return document.querySelector('[data-testid="report-view-breakdown"]').checked;`))) {
+      throw new Error("the current view is not preselected");
+    }
+    await s.click("report-view-trends");
+    if (!(await s.js(`return document.querySelector('[data-testid="report-view-trends"]').checked;`))) {
+      throw new Error("clicking Trends did not tick it");
+    }
+    await s.js(`const el = document.querySelector('[data-testid="report-title"]');
+      el.value = "Mobile LCP by browser"; el.dispatchEvent(new Event("input", { bubbles: true }));`);
+    await sleep(300);
+    screenshot("export-dialog");
+    await s.click("report-export");
+    const result = await waitFor("report written", async () => {
+      const t = await s.text("report-result").catch(() => "");
+      return t.includes(".pdf") && t;
+    }, 120000);
+    await sleep(300);
+    screenshot("export-dialog-done");
+    const pdf = result.slice(result.indexOf(SAVES)).trim();
+    savedFile(pdf, "%PDF");
+
+    // Save the spec, then run it with the CLI into a CSV folder.
+    await s.click("report-save-spec");
+    const saved = await waitFor("spec saved", async () => {
+      const t = await s.text("report-result").catch(() => "");
+      return t.includes(".json") && t;
+    }, 60000);
+    const spec = saved.slice(saved.indexOf(SAVES)).trim();
+    savedFile(spec, "{");
+    const kinds = JSON.parse(readFileSync(spec, "utf8")).sections.map((x) => x.kind);
+    if (kinds.join() !== "trend,breakdown") throw new Error(`spec sections: ${kinds}`);
+    await s.click("report-close");
+    const out = mkdtempSync(join(tmpdir(), "rumlens-cli-report-")) + "/";
+    execFileSync(CLI, ["report", spec, "--out", out], { encoding: "utf8", stdio: "pipe" });
+    const csvName = readdirSync(out).find((f) => f.endsWith("-breakdown.csv"));
+    if (!csvName) throw new Error(`no breakdown CSV in ${readdirSync(out)}`);
+    const cli = parseCsv(readFileSync(join(out, csvName), "utf8"));
+    if (cli.length !== shown.length) throw new Error(`CLI has ${cli.length} segments, the app shows ${shown.length}`);
+    const num = (t) => Number(t.replace(/[^0-9.-]/g, ""));
+    for (const [browser, n, , p75] of shown) {
+      const row = cli.find((r) => r.browser === browser);
+      if (!row) throw new Error(`CLI has no row for ${browser}`);
+      if (Number(row.n) !== num(n)) throw new Error(`${browser}: n ${row.n} in the CLI, ${n} in the app`);
+      if (Math.round(Number(row.p75)) !== num(p75)) throw new Error(`${browser}: p75 ${row.p75} in the CLI, ${p75} in the app`);
+    }
+    console.log(`     ${shown.length} browsers: n and p75 equal in the app and in \`rumlens report\` on the saved spec`);
+  });
 } finally {
   await s.end();
 }

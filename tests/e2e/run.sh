@@ -13,6 +13,9 @@ rm -rf "$artifacts" && mkdir -p "$artifacts"
 # WebKitGTK under Xvfb renders blank without these.
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
 export XDG_CONFIG_HOME="$(mktemp -d)"   # fresh recent-files list
+# The app's save dialogs write here instead of asking (debug builds only; see src-tauri/src/dialog.rs).
+export RUMLENS_TEST_SAVE_DIR="$(realpath "$artifacts")/exports"
+mkdir -p "$RUMLENS_TEST_SAVE_DIR"
 display=":$((70 + RANDOM % 20))"
 Xvfb "$display" -screen 0 1440x960x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
@@ -26,4 +29,4 @@ for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break
   sleep 0.1
 done
-node tests/e2e/e2e.mjs --driver "http://127.0.0.1:$port" --app "$app" --cli "$cli" --artifacts "$artifacts"
+node tests/e2e/e2e.mjs --driver "http://127.0.0.1:$port" --app "$app" --cli "$cli" --artifacts "$artifacts" --saves "$RUMLENS_TEST_SAVE_DIR"

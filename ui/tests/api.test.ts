@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ReportSpec } from '../src/lib/bindings/ReportSpec';
 
 // The shell is mocked: `invoke` is a spy, `Channel` a stand-in that keeps its handler.
 const invoke = vi.fn();
@@ -11,6 +12,7 @@ vi.mock('@tauri-apps/api/core', () => ({
 
 const api = await import('../src/lib/api');
 const { emptyFilter } = await import('../src/lib/filter');
+const { trendSection } = await import('../src/lib/report');
 
 /** A promise whose outcome the test decides. */
 function deferred<T>() {
@@ -147,7 +149,7 @@ describe('command wrappers', () => {
     await api.overview(1, 'v', f);
     await api.summary(2, 'v', f);
     await api.breakdown(3, 'v', f, { metric: 'lcp', by: ['device_type'], event_type: null, min_n: 50 });
-    await api.trend(4, 'v', f, { metric: 'lcp', stat: 'p75', bucket: 'auto', by: null, event_type: null, max_series: 10 });
+    await api.trend(4, 'v', f, { metric: 'lcp', stat: 'p75', bucket: 'auto', by: null, event_type: null, max_series: 10, ci: false });
     await api.hist(5, 'v', f, { metric: 'lcp', bins: 50, log: false, min: null, max: null, event_type: null });
     await api.errors(6, 'v', f, { limit: 50, by: null, bucket: { ms: 3_600_000 }, top: 3, heatmap_for: null });
     await api.funnel(7, 'v', f, { steps: ['/', '/cart'], mode: 'ordered', by: null });
@@ -155,6 +157,14 @@ describe('command wrappers', () => {
     const mapping = { columns: { t: { to: 'ts', time: 'epoch_s' as const } }, defaults: { event_type: 'view' }, _unmapped: [] };
     await api.openDataset(['/data/b.ndjson'], onProgress, { mapping, rememberMapping: true });
     await api.suggestMapping('/data/b.ndjson');
+    const section = trendSection({ metric: 'lcp_ms', stat: 'p75', bucket: 'auto', by: '' });
+    await api.reportSpec('Weekly', [section], f);
+    const spec = { title: 'Weekly' } as unknown as ReportSpec;
+    await api.saveReportSpec(spec);
+    await api.exportReport(spec, 'pdf', onProgress);
+    await api.cancelExport();
+    await api.exportChart(section, f, 'png');
+    await api.exportTable(section, f);
 
     const calls = invoke.mock.calls.map(([cmd, args]) => [cmd, args ? Object.keys(args).sort() : []]);
     expect(calls).toEqual([
@@ -174,12 +184,25 @@ describe('command wrappers', () => {
       ['compare', ['a', 'b', 'seq', 'view']],
       ['open_dataset', ['mapping', 'onProgress', 'paths', 'rememberMapping']],
       ['suggest_mapping', ['path']],
+      ['report_spec', ['filter', 'sections', 'title']],
+      ['save_report_spec', ['spec']],
+      ['export_report', ['format', 'onProgress', 'spec']],
+      ['cancel_export', []],
+      ['export_chart', ['filter', 'format', 'section']],
+      ['export_table', ['filter', 'section']],
     ]);
     expect(invoke.mock.calls[0][1].paths).toEqual(['/data/a.parquet']);
     expect(invoke.mock.calls[3][1]).toEqual({ folder: true });
     expect(invoke.mock.calls[13][1]).toMatchObject({ seq: 8, view: 'v', a: f, b: g });
     expect(invoke.mock.calls[14][1]).toMatchObject({ paths: ['/data/b.ndjson'], mapping, rememberMapping: true });
     expect(invoke.mock.calls[15][1]).toEqual({ path: '/data/b.ndjson' });
+    // Exports name no path: the shell's save dialog chooses where files go.
+    expect(invoke.mock.calls[16][1]).toEqual({ title: 'Weekly', sections: [section], filter: f });
+    expect(invoke.mock.calls[18][1]).toMatchObject({ spec, format: 'pdf' });
+    expect(invoke.mock.calls[20][1]).toEqual({ section, filter: f, format: 'png' });
+    for (const [, args] of invoke.mock.calls.slice(16)) {
+      expect(JSON.stringify(args ?? {})).not.toMatch(/path/i);
+    }
   });
 
   it('forwards progress messages from the channel', async () => {

@@ -79,6 +79,7 @@ const trend: Trend = {
   bucket_width_ms: DAY,
   by: 'browser',
   event_type: 'view',
+  ci: false,
   points: [
     { bucket_ms: T0, key: XSS, value: 2500, n: 40 },
     { bucket_ms: T0 + DAY, key: XSS, value: null, n: 0 },

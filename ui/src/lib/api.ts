@@ -2,7 +2,16 @@
 // docs/ipc.md, and `latest(view)`, which numbers the queries of a view and keeps only the
 // newest answer. Every failure surfaces as an `AppError` `{ code, message }`.
 import { Channel, invoke } from '@tauri-apps/api/core';
-import type { AppError, DatasetInfo, ImportProgress, MappingProposal, RecentFile } from './app-types';
+import type {
+  AppError,
+  ChartFormat,
+  DatasetInfo,
+  ExportProgress,
+  ImportProgress,
+  MappingProposal,
+  RecentFile,
+  ReportFormat,
+} from './app-types';
 import type { Breakdown } from './bindings/Breakdown';
 import type { BreakdownOptions } from './bindings/BreakdownOptions';
 import type { Compare } from './bindings/Compare';
@@ -15,6 +24,8 @@ import type { HistOptions } from './bindings/HistOptions';
 import type { Mapping } from './bindings/Mapping';
 import type { Histogram } from './bindings/Histogram';
 import type { Overview } from './bindings/Overview';
+import type { ReportSpec } from './bindings/ReportSpec';
+import type { Section } from './bindings/Section';
 import type { Summary } from './bindings/Summary';
 import type { Trend } from './bindings/Trend';
 import type { TrendOptions } from './bindings/TrendOptions';
@@ -32,6 +43,8 @@ export const ERROR_CODES = [
   'superseded',
   'internal',
   'unknown_format',
+  'bad_spec',
+  'render',
   'ipc',
 ] as const;
 
@@ -61,8 +74,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
-function progressChannel(onProgress: (p: ImportProgress) => void): Channel<ImportProgress> {
-  const ch = new Channel<ImportProgress>();
+function progressChannel<P = ImportProgress>(onProgress: (p: P) => void): Channel<P> {
+  const ch = new Channel<P>();
   ch.onmessage = onProgress;
   return ch;
 }
@@ -152,6 +165,45 @@ export function funnel(seq: number, view: string, filter: Filter, opts: FunnelOp
 
 export function compare(seq: number, view: string, a: Filter, b: Filter): Promise<Compare> {
   return call<Compare>('compare', { seq, view, a, b });
+}
+
+// ---- export -------------------------------------------------------------------------------
+// Where files go is asked by the shell's native save dialog; nothing here names a path. Each
+// export resolves to the written path(s), or null when the dialog was cancelled.
+
+/** The report spec of `sections` over the open dataset, with `filter` as the report's filters. */
+export function reportSpec(title: string, sections: Section[], filter: Filter): Promise<ReportSpec> {
+  return call<ReportSpec>('report_spec', { title, sections, filter });
+}
+
+/** Save dialog (.json), then the spec; `rumlens report SPEC --out FILE` re-runs it. */
+export function saveReportSpec(spec: ReportSpec): Promise<string | null> {
+  return call<string | null>('save_report_spec', { spec });
+}
+
+/** Save dialog (a folder for CSV), then the report over the open dataset; `(done, total)`
+ *  sections arrive on `onProgress`. Rejects with `cancelled` after `cancelExport`. */
+export function exportReport(
+  spec: ReportSpec,
+  format: ReportFormat,
+  onProgress: (p: ExportProgress) => void,
+): Promise<string[] | null> {
+  return call<string[] | null>('export_report', { spec, format, onProgress: progressChannel(onProgress) });
+}
+
+/** Stop the running report export. */
+export function cancelExport(): Promise<null> {
+  return call<null>('cancel_export');
+}
+
+/** Save dialog, then one view's chart (drawn as in reports). */
+export function exportChart(section: Section, filter: Filter, format: ChartFormat): Promise<string | null> {
+  return call<string | null>('export_chart', { section, filter, format });
+}
+
+/** Save dialog, then one view's main table as CSV. */
+export function exportTable(section: Section, filter: Filter): Promise<string | null> {
+  return call<string | null>('export_table', { section, filter });
 }
 
 // ---- latest wins ---------------------------------------------------------------------------

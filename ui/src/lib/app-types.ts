@@ -5,3 +5,6 @@ export type { DatasetInfo } from './bindings/DatasetInfo';
 export type { ImportProgress } from './bindings/ImportProgress';
 export type { RecentFile } from './bindings/RecentFile';
 export type { MappingProposal } from './bindings/MappingProposal';
+export type { ExportProgress } from './bindings/ExportProgress';
+export type { ReportFormat } from './bindings/ReportFormat';
+export type { ChartFormat } from './bindings/ChartFormat';

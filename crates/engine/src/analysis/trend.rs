@@ -122,8 +122,10 @@ pub struct TrendPoint {
     pub n: u64,
     /// 95% CI of a percentile (with `ci`); null where the bucket is too small to bound it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub ci_low: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub ci_high: Option<f64>,
 }
 

@@ -4,6 +4,7 @@ export type AppError = {
 /**
  * Machine-readable: bad_file, unknown_format (no format recognises the file: open it with
  * a column mapping), no_input, invalid_argument, cancelled, io, engine, no_dataset,
- * superseded, internal.
+ * superseded, internal; from reports: bad_spec (the report spec is invalid), render (a
+ * chart or document could not be drawn).
  */
 code: string, message: string, };

@@ -4,6 +4,10 @@ import type { TrendPoint } from "./TrendPoint";
 
 export type Trend = { metric: string, unit: string, stat: Stat, bucket_width_ms: number, by: string | null, event_type: string | null, 
 /**
+ * Points carry `ci_low` / `ci_high` (percentile statistics asked with `ci`).
+ */
+ci: boolean, 
+/**
  * Ordered by split key (most frequent first), then time.
  */
 points: Array<TrendPoint>, filter: string, };

@@ -6,4 +6,9 @@ export type TrendOptions = { metric: string, stat: Stat, bucket: Bucket, by: str
 /**
  * With `by`: keep the most frequent split values only (others merged into `(other)`).
  */
-max_series: number, };
+max_series: number, 
+/**
+ * Also compute the 95% confidence interval of a percentile statistic per bucket
+ * (order statistics, as in breakdown).
+ */
+ci: boolean, };

@@ -8,4 +8,8 @@ bucket_ms: number,
 /**
  * Split value (with `by`).
  */
-key: string | null, value: number | null, n: number, };
+key: string | null, value: number | null, n: number, 
+/**
+ * 95% CI of a percentile (with `ci`); null where the bucket is too small to bound it.
+ */
+ci_low?: number, ci_high?: number, };
