@@ -5,6 +5,8 @@ const COMMANDS: &[&str] = &[
     "cancel_import",
     "startup_paths",
     "recent_files",
+    "import_cache_info",
+    "clear_import_cache",
     "pick_paths",
     "overview",
     "summary",

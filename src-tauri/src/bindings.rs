@@ -11,6 +11,7 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
     crate::service::DatasetInfo::export_all(&cfg)?;
     crate::progress::ImportProgress::export_all(&cfg)?;
     crate::recent::RecentFile::export_all(&cfg)?;
+    crate::service::CacheInfo::export_all(&cfg)?;
     crate::error::AppError::export_all(&cfg)?;
     crate::mappings::MappingProposal::export_all(&cfg)?;
     crate::export::ExportProgress::export_all(&cfg)?;

@@ -183,6 +183,27 @@ pub fn recent_files<R: Runtime>(app: AppHandle<R>) -> Result<Vec<RecentFile>, Ap
     Ok(recent::load(&recent_file(&app)?))
 }
 
+/// The import cache's folder and size.
+#[tauri::command]
+pub async fn import_cache_info() -> Result<service::CacheInfo, AppError> {
+    tauri::async_runtime::spawn_blocking(service::cache_info)
+        .await
+        .map_err(|e| AppError::new("internal", e.to_string()))
+}
+
+/// Empty the import cache; returns what is left (nothing).
+#[tauri::command]
+pub async fn clear_import_cache() -> Result<service::CacheInfo, AppError> {
+    tauri::async_runtime::spawn_blocking(|| {
+        if let Some(c) = service::import_cache() {
+            c.clear();
+        }
+        service::cache_info()
+    })
+    .await
+    .map_err(|e| AppError::new("internal", e.to_string()))
+}
+
 /// Native open dialog (files, or one folder). Empty when cancelled.
 #[tauri::command]
 pub async fn pick_paths<R: Runtime>(app: AppHandle<R>, folder: bool) -> Result<Vec<String>, AppError> {

@@ -26,6 +26,8 @@ macro_rules! handlers {
             $crate::commands::cancel_import,
             $crate::commands::startup_paths,
             $crate::commands::recent_files,
+            $crate::commands::import_cache_info,
+            $crate::commands::clear_import_cache,
             $crate::commands::pick_paths,
             $crate::commands::overview,
             $crate::commands::summary,

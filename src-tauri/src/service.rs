@@ -3,7 +3,8 @@
 use crate::error::AppError;
 use crate::progress::{ImportProgress, Throttle};
 use rumlens_engine::analysis::summary::{summary, Summary, SummaryOptions};
-use rumlens_engine::import::{ImportReport, Mapping};
+use rumlens_engine::import::cache::DEFAULT_MAX_BYTES;
+use rumlens_engine::import::{ImportCache, ImportReport, Mapping};
 use rumlens_engine::{Dataset, Filter, OpenOptions};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -17,6 +18,27 @@ pub struct DatasetInfo {
     pub report: ImportReport,
     /// Summary of the whole dataset (no filter): counts, time range, dimension values.
     pub summary: Summary,
+}
+
+/// The import cache shared with the CLI (`rumlens cache`): parsed NDJSON / vendor exports kept
+/// as Parquet, so opening an unchanged export again skips parsing.
+pub fn import_cache() -> Option<ImportCache> {
+    ImportCache::default_dir().map(|d| ImportCache::new(d, DEFAULT_MAX_BYTES))
+}
+
+/// Where the import cache is and how many bytes it holds.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct CacheInfo {
+    pub dir: Option<String>,
+    pub bytes: u64,
+}
+
+pub fn cache_info() -> CacheInfo {
+    let cache = import_cache();
+    CacheInfo {
+        dir: cache.as_ref().map(|c| c.dir().display().to_string()),
+        bytes: cache.as_ref().map_or(0, |c| c.size()),
+    }
 }
 
 /// Values listed per dimension in the filter chips.
@@ -47,7 +69,8 @@ pub fn open(
         }
         !cancel.load(Ordering::Relaxed)
     };
-    let ds = Dataset::open(
+    let cache = import_cache();
+    let ds = Dataset::open_cached(
         paths,
         &OpenOptions {
             page_rules: None,
@@ -56,6 +79,7 @@ pub fn open(
             rows_read: Some(&rows),
             mapping,
         },
+        cache.as_ref(),
     )?;
     if cancel.load(Ordering::Relaxed) {
         return Err(rumlens_engine::EngineError::Cancelled.into());

@@ -13,6 +13,7 @@ rm -rf "$artifacts" && mkdir -p "$artifacts"
 # WebKitGTK under Xvfb renders blank without these.
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
 export XDG_CONFIG_HOME="$(mktemp -d)"   # fresh recent-files list
+export XDG_CACHE_HOME="$(mktemp -d)"    # fresh import cache
 # The app's save dialogs write here instead of asking (debug builds only; see src-tauri/src/dialog.rs).
 export RUMLENS_TEST_SAVE_DIR="$(realpath "$artifacts")/exports"
 mkdir -p "$RUMLENS_TEST_SAVE_DIR"
@@ -23,7 +24,7 @@ export DISPLAY="$display"
 port=$((4400 + RANDOM % 500))
 tauri-driver --port "$port" --native-driver "$(command -v WebKitWebDriver)" >"$artifacts/tauri-driver.log" 2>&1 &
 driver=$!
-cleanup() { kill "$driver" "$xvfb" 2>/dev/null || true; rm -rf "$XDG_CONFIG_HOME"; }
+cleanup() { kill "$driver" "$xvfb" 2>/dev/null || true; rm -rf "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"; }
 trap cleanup EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break

@@ -13,6 +13,7 @@ import type {
   ReportFormat,
 } from './app-types';
 import type { Breakdown } from './bindings/Breakdown';
+import type { CacheInfo } from './bindings/CacheInfo';
 import type { BreakdownOptions } from './bindings/BreakdownOptions';
 import type { Compare } from './bindings/Compare';
 import type { Errors } from './bindings/Errors';
@@ -126,6 +127,16 @@ export function pickPaths(folder: boolean): Promise<string[]> {
 /** Paths given on the app's command line (the UI opens them at start); empty when none. */
 export function startupPaths(): Promise<string[]> {
   return call<string[]>('startup_paths');
+}
+
+/** The import cache (parsed NDJSON / vendor exports kept as Parquet): folder and size. */
+export function importCacheInfo(): Promise<CacheInfo> {
+  return call<CacheInfo>('import_cache_info');
+}
+
+/** Empty the import cache. */
+export function clearImportCache(): Promise<CacheInfo> {
+  return call<CacheInfo>('clear_import_cache');
 }
 
 /** Recently opened datasets, newest first. */

@@ -1,6 +1,7 @@
 // The open dataset, the running import and the recent files list.
 import * as api from '../api';
 import type { AppError, DatasetInfo, ImportProgress, RecentFile } from '../app-types';
+import type { CacheInfo } from '../bindings/CacheInfo';
 import type { DimensionSummary } from '../bindings/DimensionSummary';
 import type { Mapping, MappingProposal } from '../mapping';
 import { filters } from './filter.svelte';
@@ -19,6 +20,8 @@ class DatasetStore {
   /** Outcome of the last failed (or cancelled) import or dialog. */
   error = $state<AppError | null>(null);
   recent = $state<RecentFile[]>([]);
+  /** The import cache's folder and size (null until known or without a shell). */
+  cache = $state<CacheInfo | null>(null);
   /** The reject report banner was closed. */
   rejectsDismissed = $state(false);
   /** Files no format recognised, with the shell's mapping proposal for the first: the mapping
@@ -135,6 +138,19 @@ class DatasetStore {
       this.recent = await api.recentFiles();
     } catch {
       // the list is a convenience: keep the old one
+    }
+    try {
+      this.cache = await api.importCacheInfo();
+    } catch {
+      this.cache = null;
+    }
+  }
+
+  async clearCache() {
+    try {
+      this.cache = await api.clearImportCache();
+    } catch (e) {
+      this.error = e as AppError;
     }
   }
 }
