@@ -16,6 +16,8 @@ pub fn errors(e: &Errors, w: u32, h: u32) -> Result<Option<ChartSvg>> {
         })?));
     };
     let note = format!("fingerprint: {}", hm.fingerprint);
+    // Cells at most 56 px tall: a one-row heatmap is a strip, not a wall.
+    let h = h.min(62 + hm.rows.len() as u32 * 56 + 56);
     Ok(Some(draw(w, h, |root| {
         let body = header(root, &title, &note)?;
         let (nr, nc) = (hm.rows.len(), hm.columns.len());
