@@ -382,6 +382,31 @@ fn errors_group_by_fingerprint_and_endpoint() {
     assert_eq!(h.rows, vec!["/p/:id".to_string()]);
     assert_eq!(h.columns, vec!["(unknown)".to_string()]);
     assert_eq!(h.counts, vec![vec![6]]);
+
+    // Split by the column the hotspots also list (page group): one hotspot per (fingerprint,
+    // page), each listing its own page as the top page.
+    let opts = ErrorsOptions {
+        by: Some("page_group".into()),
+        ..Default::default()
+    };
+    let r = errors(&ds, &Filter::default(), &opts).unwrap();
+    let keys: Vec<(String, Option<String>, u64)> = r
+        .hotspots
+        .iter()
+        .map(|h| (h.fingerprint.clone(), h.key.clone(), h.count))
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            ("TypeError: Failed to fetch <url>".into(), Some("/cart".into()), 10),
+            ("Error: Loading chunk <n> failed".into(), Some("/p/:id".into()), 6),
+        ]
+    );
+    for h in &r.hotspots {
+        assert_eq!(h.top_pages.len(), 1);
+        assert_eq!(h.top_pages[0].value, h.key);
+        assert_eq!(h.top_pages[0].count, h.count);
+    }
 }
 
 /// A tiny hand-written journey set with hand-counted answers.

@@ -177,14 +177,16 @@ fn first_i64(df: &DataFrame, c: &str) -> Result<Option<i64>> {
 
 /// Top values of `column` per (fingerprint, key) group.
 fn top_values(errs: &LazyFrame, keys: &[&str], column: &str, top: usize) -> Result<HashMap<GroupKey, Vec<Count>>> {
+    // The counted column under its own name: it may also be the split (`--by page_group`).
+    const VALUE: &str = "__value";
     let mut group: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
-    group.push(col(column));
+    group.push(col(column).alias(VALUE));
     let df = errs
         .clone()
         .group_by(group)
         .agg([len().alias("n")])
         .sort_by_exprs(
-            [col("n"), col(column)],
+            [col("n"), col(VALUE)],
             SortMultipleOptions::default()
                 .with_order_descending_multi([true, false])
                 .with_nulls_last(true),
@@ -196,7 +198,7 @@ fn top_values(errs: &LazyFrame, keys: &[&str], column: &str, top: usize) -> Resu
     } else {
         vec![None; df.height()]
     };
-    let vals = str_col(&df, column)?;
+    let vals = str_col(&df, VALUE)?;
     let ns = i64_col(&df, "n")?;
     let mut out: HashMap<(String, Option<String>), Vec<Count>> = HashMap::new();
     for i in 0..df.height() {
