@@ -8,7 +8,7 @@
 //! - `ordered` (default): in order, other events allowed between;
 //! - `any`: a session reaches step k when it has events for steps 1..k, in any order.
 
-use super::{dimension, i64_col, str_col};
+use super::dimension;
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
 use crate::filter::Filter;
@@ -170,6 +170,22 @@ fn walk(seq: &[(i64, Vec<bool>)], n_steps: usize, mode: FunnelMode) -> Vec<i64> 
     }
 }
 
+/// Rows that may match a step (a superset of what the walk below matches).
+fn any_step(steps: &[Step]) -> Expr {
+    let is_view = col("event_type").eq(lit("view"));
+    steps
+        .iter()
+        .map(|s| match s {
+            Step::Page(p) => is_view.clone().and(col("page_group").eq(lit(p.clone()))),
+            // Regexes are matched in the walk (Polars here is built without its regex
+            // feature); keeping every view is a superset.
+            Step::Url(_) => is_view.clone(),
+            Step::Column { column, value } => col(*column).eq(lit(value.clone())),
+        })
+        .reduce(|a, b| a.or(b))
+        .unwrap_or_else(|| lit(false))
+}
+
 pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Funnel> {
     if opts.steps.len() < 2 {
         return Err(EngineError::invalid("a funnel needs at least two --step"));
@@ -187,9 +203,26 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
     }
     cols.sort_unstable();
     cols.dedup();
-    let df = ds
-        .filtered(filter)?
-        .filter(col("session_id").is_not_null())
+    // In `ordered` and `any` mode only events matching a step can move a session forward, so
+    // the rest is dropped before sorting (most events, on real data). `strict` needs every
+    // view: a step must follow the previous one with no view between.
+    let mut lf = ds.filtered(filter)?.filter(col("session_id").is_not_null());
+    const KEY: &str = "__key";
+    if let Some(b) = by {
+        // The split value is the session's first event's (earliest `ts`, then storage order),
+        // taken before any row is dropped.
+        lf = lf.with_column(
+            col(b)
+                .get(col("ts").arg_min(), true)
+                .over([col("session_id")])?
+                .alias(KEY),
+        );
+        cols.push(KEY);
+    }
+    if opts.mode != FunnelMode::Strict {
+        lf = lf.filter(any_step(&steps));
+    }
+    let df = lf
         .select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
         .with_column(col("ts").dt().timestamp(TimeUnit::Milliseconds).alias("ts"))
         .sort(
@@ -197,42 +230,41 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .collect()?;
-    let sessions = str_col(&df, "session_id")?;
-    let ts = i64_col(&df, "ts")?;
-    let etype = str_col(&df, "event_type")?;
-    let pages = str_col(&df, "page_group")?;
-    let urls = str_col(&df, "url")?;
-    let mut col_values: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
+    // Borrowed views of the columns: no copy of the strings.
+    let text = |name: &str| -> Result<Vec<Option<&str>>> { Ok(df.column(name)?.str()?.iter().collect()) };
+    let sessions = text("session_id")?;
+    let ts: Vec<Option<i64>> = df.column("ts")?.i64()?.iter().collect();
+    let etype = text("event_type")?;
+    let pages = text("page_group")?;
+    let urls = text("url")?;
+    let mut col_values: BTreeMap<&str, Vec<Option<&str>>> = BTreeMap::new();
     for s in &steps {
         if let Step::Column { column, .. } = s {
             if !col_values.contains_key(column) {
-                col_values.insert(column, str_col(&df, column)?);
+                col_values.insert(column, text(column)?);
             }
         }
     }
     let split = match by {
-        Some(b) => str_col(&df, b)?,
+        Some(_) => text(KEY)?,
         None => vec![None; df.height()],
     };
     let n_steps = steps.len();
     let mut reach: BTreeMap<Option<String>, Reach> = BTreeMap::new();
     let mut i = 0;
     while i < df.height() {
-        let sid = &sessions[i];
+        let sid = sessions[i];
         let mut j = i;
         let mut seq: Vec<(i64, Vec<bool>)> = Vec::new();
-        let mut key: Option<String> = None;
-        while j < df.height() && &sessions[j] == sid {
-            if key.is_none() {
-                key = split[j].clone();
-            }
-            let is_view = etype[j].as_deref() == Some("view");
+        let key: Option<String> = split[i].map(str::to_string);
+        while j < df.height() && sessions[j] == sid {
+            let is_view = etype[j] == Some("view");
             let m: Vec<bool> = steps
                 .iter()
                 .map(|s| match s {
-                    Step::Page(p) => is_view && pages[j].as_deref() == Some(p.as_str()),
-                    Step::Url(re) => is_view && urls[j].as_deref().is_some_and(|u| re.is_match(u)),
-                    Step::Column { column, value } => col_values[column][j].as_deref() == Some(value.as_str()),
+                    Step::Page(p) => is_view && pages[j] == Some(p.as_str()),
+                    Step::Url(re) => is_view && urls[j].is_some_and(|u| re.is_match(u)),
+                    Step::Column { column, value } => col_values[column][j] == Some(value.as_str()),
                 })
                 .collect();
             // Views always enter the sequence (so `strict` means consecutive page views);
