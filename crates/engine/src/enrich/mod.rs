@@ -51,7 +51,15 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
 
     // User agents.
     const UA_COLS: [&str; 5] = ["device_type", "browser", "browser_version", "os", "os_version"];
-    let uas = str_values(&distinct(&lf, &["user_agent"])?, "user_agent")?;
+    // Only values some row still needs are parsed; when no row needs any (an export rumlens
+    // already enriched), the join is skipped and the source column is never read.
+    let needs_ua = UA_COLS
+        .iter()
+        .map(|c| col(*c).is_null())
+        .reduce(|a, b| a.or(b))
+        .unwrap_or_else(|| lit(false))
+        .and(col("user_agent").is_not_null());
+    let uas = str_values(&distinct(&lf.clone().filter(needs_ua), &["user_agent"])?, "user_agent")?;
     let parsed: Vec<ua::UaInfo> = uas
         .iter()
         .map(|u| u.as_deref().map(ua::parse).unwrap_or_default())
@@ -79,7 +87,11 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
             ),
         ],
     )?;
-    let lf = left_join_on(lf, ua_df, &["user_agent"]).with_columns(prefer_input(&UA_COLS));
+    let lf = if uas.is_empty() {
+        lf
+    } else {
+        left_join_on(lf, ua_df, &["user_agent"]).with_columns(prefer_input(&UA_COLS))
+    };
 
     // Countries.
     let table = geo::countries();
@@ -111,7 +123,8 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
         .with_columns(prefer_input(&["region", "subregion"]));
 
     // Page groups.
-    let urls = str_values(&distinct(&lf, &["url"])?, "url")?;
+    let needs_page = col("page_group").is_null().and(col("url").is_not_null());
+    let urls = str_values(&distinct(&lf.clone().filter(needs_page), &["url"])?, "url")?;
     let groups: Vec<Option<String>> = urls
         .iter()
         .map(|u| u.as_deref().map(|u| page::page_group(u, &opts.page_rules)))
@@ -123,11 +136,22 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
             Column::new("_d_page_group".into(), &groups),
         ],
     )?;
-    let lf = left_join_on(lf, page_df, &["url"]).with_columns(prefer_input(&["page_group"]));
+    let lf = if urls.is_empty() {
+        lf
+    } else {
+        left_join_on(lf, page_df, &["url"]).with_columns(prefer_input(&["page_group"]))
+    };
 
     // Error fingerprints, for error events only.
     const ERR_KEYS: [&str; 3] = ["error_type", "error_message", "error_stack"];
-    let errs = distinct(&lf.clone().filter(col("event_type").eq(lit("error"))), &ERR_KEYS)?;
+    let errs = distinct(
+        &lf.clone()
+            .filter(col("event_type").eq(lit("error")).and(col("fingerprint").is_null())),
+        &ERR_KEYS,
+    )?;
+    if errs.height() == 0 {
+        return Ok(lf.select(order));
+    }
     let (types, msgs, stacks) = (
         str_values(&errs, "error_type")?,
         str_values(&errs, "error_message")?,
