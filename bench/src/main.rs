@@ -283,6 +283,8 @@ fn run(args: &Args) -> Result<Value> {
         let opts = ErrorsOptions {
             limit: 50,
             by: Some("page_group".into()),
+            // The question is the hotspots: the failing-API section is not asked for.
+            api: Some(false),
             ..Default::default()
         };
         match timed(w, r, || Ok(errors(&ds, &none, &opts)?)) {
@@ -302,6 +304,7 @@ fn run(args: &Args) -> Result<Value> {
         // Hotspots by fingerprint alone (no split).
         let opts = ErrorsOptions {
             limit: 50,
+            api: Some(false),
             ..Default::default()
         };
         let (t, e) = timed(w, r, || Ok(errors(&ds, &none, &opts)?))?;

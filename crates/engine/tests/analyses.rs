@@ -383,6 +383,22 @@ fn errors_group_by_fingerprint_and_endpoint() {
     assert_eq!(h.columns, vec!["(unknown)".to_string()]);
     assert_eq!(h.counts, vec![vec![6]]);
 
+    // Without the API section: the same hotspots, no endpoints.
+    let lean = errors(
+        &ds,
+        &Filter::default(),
+        &ErrorsOptions {
+            api: Some(false),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(lean.api.is_empty());
+    assert_eq!(
+        serde_json::to_value(&lean.hotspots).unwrap(),
+        serde_json::to_value(&r.hotspots).unwrap()
+    );
+
     // Split by the column the hotspots also list (page group): one hotspot per (fingerprint,
     // page), each listing its own page as the top page.
     let opts = ErrorsOptions {

@@ -28,6 +28,10 @@ pub struct ErrorsOptions {
     /// Also return the page × browser counts of this fingerprint.
     #[serde(default)]
     pub heatmap_for: Option<String>,
+    /// Compute the failing API endpoints (default yes); `false` when only hotspots are wanted.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub api: Option<bool>,
 }
 
 fn default_limit() -> usize {
@@ -48,6 +52,7 @@ impl Default for ErrorsOptions {
             bucket: Bucket::Auto,
             top: default_top(),
             heatmap_for: None,
+            api: None,
         }
     }
 }
@@ -345,7 +350,11 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         bucket_width_ms: width,
         bucket_starts_ms: (0..n_buckets).map(|i| first_bucket + i as i64 * width).collect(),
         hotspots,
-        api: api_failures(&lf, opts.limit)?,
+        api: if opts.api.unwrap_or(true) {
+            api_failures(&lf, opts.limit)?
+        } else {
+            Vec::new()
+        },
         heatmap: opts.heatmap_for.as_deref().map(|fp| heatmap(&errs, fp)).transpose()?,
         filter: filter.describe(),
     })

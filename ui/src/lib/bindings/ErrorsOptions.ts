@@ -17,4 +17,8 @@ top: number,
 /**
  * Also return the page × browser counts of this fingerprint.
  */
-heatmap_for: string | null, };
+heatmap_for: string | null, 
+/**
+ * Compute the failing API endpoints (default yes); `false` when only hotspots are wanted.
+ */
+api?: boolean, };
