@@ -2,52 +2,17 @@
 //! (`rumlens_report::run` on the saved file) to the numbers the app's own queries show; reports,
 //! charts and tables are written where the (test seam of the) save dialog says.
 
+mod common;
+
+use common::{invoke, mobile, sample, window};
+use tauri::test::MockRuntime;
+use tauri::WebviewWindow;
+
 use rumlens_engine::{Dataset, Filter, OpenOptions};
 use rumlens_report::run::SectionResult;
 use rumlens_report::ReportSpec;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
-
-fn sample() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../sample-data/shop.parquet")
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn window() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let app = rumlens_app::app(mock_builder(), vec![])
-        .build(mock_context(noop_assets()))
-        .expect("mock app");
-    let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("mock window");
-    (app, w)
-}
-
-fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        w,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().expect("json response"))
-}
-
-fn mobile() -> Value {
-    json!({"dims": [{"column": "device_type", "values": ["mobile"], "negate": false}], "from_ms": null, "to_ms": null, "ranges": []})
-}
 
 /// The sections the UI sends for Breakdown (by browser), Trends (daily p75), Compare, Errors.
 fn sections() -> Value {

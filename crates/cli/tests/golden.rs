@@ -2,20 +2,9 @@
 //! committed file under tests/golden/. Regenerate after an intended change with
 //! `UPDATE_GOLDEN=1 cargo test -p rumlens-cli --test golden` and review the diff.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn rumlens(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rumlens"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run rumlens")
-}
+use common::{root, rumlens};
 
 fn golden(name: &str, args: &[&str]) {
     let out = rumlens(args);

@@ -2,20 +2,9 @@
 //! subcommands under the same filters (one engine, one number), and its errors exit as
 //! documented.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn rumlens(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rumlens"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run rumlens")
-}
+use common::rumlens;
 
 const SPEC: &str = "sample-data/report-example.json";
 const PQ: &str = "sample-data/shop.parquet";
