@@ -7,7 +7,7 @@ use crate::state::Source;
 use rumlens_engine::export::write_atomic;
 use rumlens_engine::import::Mapping;
 use rumlens_engine::{Dataset, EngineError, Filter};
-use rumlens_report::output::{csv_files, pick_chart, png};
+use rumlens_report::output::png;
 use rumlens_report::spec::{from_filter, Analysis, Paper, ReportSpec, Section, VERSION};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -165,8 +165,9 @@ pub fn section_spec(section: Section, filter: &Filter, source: &Source) -> Resul
 
 /// The chart of the first section of `spec` (one view), drawn as in reports (plotters), to `out`.
 pub fn export_chart(ds: &Dataset, spec: &ReportSpec, format: ChartFormat, out: &Path) -> Result<PathBuf, AppError> {
-    let report = rumlens_report::run_on(spec, ds, None)?;
-    let chart = pick_chart(&report, Some(1))?;
+    let section = rumlens_report::run::run_section(spec, ds, 0)?;
+    let chart = rumlens_report::chart::render(&section)?
+        .ok_or_else(|| AppError::new("invalid_argument", format!("{} has no chart", section.title)))?;
     match format {
         ChartFormat::Svg => write_bytes(out, chart.svg.as_bytes())?,
         ChartFormat::Png => write_bytes(out, &png(&chart, 2.0)?)?,
@@ -176,8 +177,8 @@ pub fn export_chart(ds: &Dataset, spec: &ReportSpec, format: ChartFormat, out: &
 
 /// The main table of `spec` (one view): the first CSV the report would write, to `out`.
 pub fn export_table(ds: &Dataset, spec: &ReportSpec, out: &Path) -> Result<PathBuf, AppError> {
-    let report = rumlens_report::run_on(spec, ds, None)?;
-    let (_, table) = csv_files(&report)
+    let section = rumlens_report::run::run_section(spec, ds, 0)?;
+    let (_, table) = rumlens_report::tables::csv_tables(&section)
         .into_iter()
         .next()
         .ok_or_else(|| AppError::new("invalid_argument", "this view has no table to export"))?;

@@ -126,15 +126,8 @@ pub fn run_on(spec: &ReportSpec, ds: &Dataset, progress: Option<Progress<'_>>) -
     };
     tick(1)?;
     let mut sections = Vec::with_capacity(spec.sections.len());
-    for (i, s) in spec.sections.iter().enumerate() {
-        let out = section(spec, ds, s).map_err(|e| match e {
-            ReportError::Engine(rumlens_engine::EngineError::InvalidArgument(m)) => ReportError::Spec {
-                path: "spec".into(),
-                message: format!("section {} ({}): {m}", i + 1, s.analysis.kind()),
-            },
-            other => other,
-        })?;
-        sections.push(out);
+    for i in 0..spec.sections.len() {
+        sections.push(run_section(spec, ds, i)?);
         tick(i + 2)?;
     }
     Ok(Report {
@@ -143,6 +136,22 @@ pub fn run_on(spec: &ReportSpec, ds: &Dataset, progress: Option<Progress<'_>>) -
         overview: ov,
         generated_at: generated_at(),
         sections,
+    })
+}
+
+/// Section `index` (0-based) of `spec` alone, without the report's title-page summary: what a
+/// single chart or table export needs.
+pub fn run_section(spec: &ReportSpec, ds: &Dataset, index: usize) -> Result<SectionOut> {
+    let s = spec
+        .sections
+        .get(index)
+        .ok_or_else(|| ReportError::Output(format!("the report has no section {}", index + 1)))?;
+    section(spec, ds, s).map_err(|e| match e {
+        ReportError::Engine(rumlens_engine::EngineError::InvalidArgument(m)) => ReportError::Spec {
+            path: "spec".into(),
+            message: format!("section {} ({}): {m}", index + 1, s.analysis.kind()),
+        },
+        other => other,
     })
 }
 

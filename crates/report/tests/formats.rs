@@ -233,5 +233,4 @@ fn existing_unrelated_files_survive_and_target_is_replaced() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty());
-    let _ = Path::new("");
 }
