@@ -7,7 +7,6 @@ mod common;
 
 use common::{engine_breakdown, poppler, read_csv, spec_for, temp_dataset};
 use rumlens_report::spec::ReportSpec;
-use std::path::Path;
 use std::sync::OnceLock;
 
 /// One generated dataset and one computed report shared by the tests of this file.
