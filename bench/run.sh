@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # rumlens benchmark: the engine against DuckDB and Python Polars on the same generated data.
 #
-#   bench/run.sh [--events 1000000] [--runs 5] [--l2-runs N] [--no-l2] [--regen] [--stages]
+#   bench/run.sh [--events 1000000] [--runs 5] [--l2-runs N] [--no-l2] [--regen]
 #
 # Builds `rumlens` and `rumlens-bench` (release), installs pinned DuckDB / DuckDB CLI / Polars into
 # a venv ($RUMLENS_BENCH_VENV, default ~/.cache/rumlens-bench-venv), generates the data under
@@ -10,8 +10,6 @@
 #   queries.py      the same queries in DuckDB SQL and in Python Polars on the enriched Parquet
 #   procs.py        whole-process CLI runs (rumlens vs duckdb CLI) and L2 (NDJSON -> Parquet)
 #   report.py       cross-check (1e-6 relative, counts exact) and the table
-#   --stages        also: the engine's errors (Q3b) and funnel (Q5) calls timed stage by stage, and
-#                   the CLI breakdown's open / query split
 # The table goes to stdout and to target/bench/<events>/results.md.
 # Every engine uses the same number of threads (BENCH_THREADS, default 2).
 # Exit status: 0 all numbers equal; 1 some number differs; 2 a rumlens query failed (the numbers
@@ -25,7 +23,6 @@ runs=5
 l2_runs=""
 do_l2=1
 regen=0
-stages=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
@@ -33,8 +30,7 @@ while [ $# -gt 0 ]; do
     --l2-runs) l2_runs=$2; shift 2 ;;
     --no-l2) do_l2=0; shift ;;
     --regen) regen=1; shift ;;
-    --stages) stages=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -117,12 +113,6 @@ for engine in duckdb polars; do
     --filters "$work/rumlens.json" --out "$work/$engine.json"
 done
 
-if [ "$stages" = 1 ]; then
-  log "stages of errors (Q3b) and funnel (Q5)"
-  "$bench" --raw "$raw_in" --load-enriched "$enriched" --only Q3b,Q5 --stages --runs "$runs" --load-runs 1 \
-    --out "$work/stages.json"
-fi
-
 log "whole-process CLI runs and L2"
 l2_args=()
 if [ "$do_l2" = 1 ] && [ -f "$work/raw.ndjson" ]; then
@@ -135,7 +125,7 @@ log "cross-check and table"
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 mem=$(free -g | awk '/^Mem:/ { print $2 }')
 header="Machine: $cpu, $(nproc) cores, ${mem} GiB RAM; $(rustc --version); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ local changes)'); $(date -u +%Y-%m-%dT%H:%MZ); load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg).
-Command: bench/run.sh --events $events --runs $runs; data: $raw_in ($(du -sh "$raw_in" | cut -f1)), enriched $(du -sh "$enriched" | cut -f1)."
+Command: bench/run.sh --events $events --runs $runs; data: ${raw_in#"$PWD"/} ($(du -sh "$raw_in" | cut -f1)), enriched $(du -sh "$enriched" | cut -f1)."
 set +e
 "$py" bench/report.py --rumlens "$work/rumlens.json" --duckdb "$work/duckdb.json" --polars "$work/polars.json" \
   --procs "$work/procs.json" --md "$work/results.md" --header "$header"

@@ -13,8 +13,6 @@
 //! - Q6 `hist(lcp, 60 log bins)`
 //! - interactive: Q1 under random (seeded) filters on device_type / browser / release / country
 
-mod stages;
-
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use polars::prelude::*;
@@ -67,10 +65,6 @@ struct Args {
     /// Run only these queries (e.g. `Q3` to profile one); default all
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
-    /// Also time the stages of the engine's errors (Q3b) and funnel (Q5) calls, replayed step by
-    /// step, and (with --load-enriched) the open / query split of the CLI's breakdown
-    #[arg(long)]
-    stages: bool,
     /// Output JSON file
     #[arg(long)]
     out: PathBuf,
@@ -410,17 +404,6 @@ fn run(args: &Args) -> Result<Value> {
             json!({"p50_ms": p50, "p95_ms": p95, "max_ms": times.iter().copied().fold(0.0, f64::max), "runs": runs});
     }
 
-    let mut stage_times = Value::Null;
-    if args.stages {
-        stage_times = json!({
-            "errors": stages::errors_stages(&ds, args.runs)?,
-            "funnel": stages::funnel_stages(&ds, &FUNNEL_STEPS, args.runs)?,
-            "cli": match &args.load_enriched {
-                Some(f) => stages::cli_stages(f, args.runs)?,
-                None => Value::Null,
-            },
-        });
-    }
     let (hwm, rss_now) = rss_kib();
     // L1e last, after the dataset is dropped: its peak is reported on its own.
     drop(ds);
@@ -459,7 +442,6 @@ fn run(args: &Args) -> Result<Value> {
         "peak_rss_with_l1e_kib": l1e_peak,
         "results": results,
         "failures": failures,
-        "stages": stage_times,
     }))
 }
 
