@@ -383,6 +383,22 @@ fn errors_group_by_fingerprint_and_endpoint() {
     assert_eq!(h.columns, vec!["(unknown)".to_string()]);
     assert_eq!(h.counts, vec![vec![6]]);
 
+    // The top hotspot's heatmap without naming it: the same as naming it.
+    let top = errors(
+        &ds,
+        &Filter::default(),
+        &ErrorsOptions {
+            heatmap_top: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .heatmap
+    .unwrap();
+    assert_eq!(top.fingerprint, "TypeError: Failed to fetch <url>");
+    assert_eq!(top.rows, vec!["/cart".to_string()]);
+    assert_eq!(top.counts, vec![vec![10]]);
+
     // Without the API section: the same hotspots, no endpoints.
     let lean = errors(
         &ds,

@@ -248,21 +248,15 @@ fn section(spec: &ReportSpec, ds: &Dataset, s: &Section) -> Result<SectionOut> {
             bucket,
             fingerprint,
         } => {
-            let mut o = ErrorsOptions {
+            let o = ErrorsOptions {
                 limit: *limit,
                 by: by.clone(),
                 bucket: Bucket::parse(bucket)?,
                 heatmap_for: fingerprint.clone(),
+                heatmap_top: Some(true),
                 ..Default::default()
             };
-            let mut r = errors(ds, &f, &o)?;
-            // The heatmap of the top hotspot needs to know which one that is: a second pass.
-            if o.heatmap_for.is_none() {
-                if let Some(top) = r.hotspots.first() {
-                    o.heatmap_for = Some(top.fingerprint.clone());
-                    r = errors(ds, &f, &o)?;
-                }
-            }
+            let r = errors(ds, &f, &o)?;
             (SectionResult::Errors(Box::new(r)), "Error hotspots".to_string())
         }
         Analysis::Funnel { steps, mode, by } => {

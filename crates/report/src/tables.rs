@@ -122,13 +122,10 @@ fn short_rating(r: Option<&str>) -> String {
 pub fn display(s: &SectionOut) -> Vec<DisplayTable> {
     match &s.result {
         SectionResult::Summary(x) => {
-            let mut t = DisplayTable::new("Events by type", &[("event type", L), ("events", R), ("share", R)]);
+            let mut t = DisplayTable::new("Events by type", &[("event type", L), ("events", R)]);
             for v in &x.by_event_type {
-                t.rows.push(vec![
-                    v.value.clone().unwrap_or_else(|| "(none)".into()),
-                    int(v.count),
-                    pct((x.rows > 0).then(|| v.count as f64 / x.rows as f64)),
-                ]);
+                t.rows
+                    .push(vec![v.value.clone().unwrap_or_else(|| "(none)".into()), int(v.count)]);
             }
             let mut d = DisplayTable::new(
                 "Dimensions",

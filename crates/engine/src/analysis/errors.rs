@@ -28,6 +28,10 @@ pub struct ErrorsOptions {
     /// Also return the page × browser counts of this fingerprint.
     #[serde(default)]
     pub heatmap_for: Option<String>,
+    /// Without `heatmap_for`: the heatmap of the top hotspot's fingerprint.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub heatmap_top: Option<bool>,
     /// Compute the failing API endpoints (default yes); `false` when only hotspots are wanted.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -52,6 +56,7 @@ impl Default for ErrorsOptions {
             bucket: Bucket::Auto,
             top: default_top(),
             heatmap_for: None,
+            heatmap_top: None,
             api: None,
         }
     }
@@ -319,7 +324,7 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         i64_col(&groups, "last")?,
     );
     let (types, examples) = (str_col(&groups, "error_type")?, str_col(&groups, "example")?);
-    let hotspots = (0..groups.height())
+    let hotspots: Vec<ErrorHotspot> = (0..groups.height())
         .map(|i| {
             let k = (fps[i].clone().unwrap_or_default(), split[i].clone());
             let s = sessions[i].unwrap_or(0) as u64;
@@ -343,6 +348,12 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
             }
         })
         .collect();
+    let heatmap_fp = opts.heatmap_for.clone().or_else(|| {
+        opts.heatmap_top
+            .unwrap_or(false)
+            .then(|| hotspots.first().map(|h| h.fingerprint.clone()))
+            .flatten()
+    });
     Ok(Errors {
         total_errors,
         total_sessions,
@@ -355,7 +366,7 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         } else {
             Vec::new()
         },
-        heatmap: opts.heatmap_for.as_deref().map(|fp| heatmap(&errs, fp)).transpose()?,
+        heatmap: heatmap_fp.as_deref().map(|fp| heatmap(&errs, fp)).transpose()?,
         filter: filter.describe(),
     })
 }

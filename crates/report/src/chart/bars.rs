@@ -5,6 +5,7 @@
 use super::{bold, draw, err, font, header, label, metric_unit, muted, nothing, palette, ChartSvg};
 use crate::error::Result;
 use crate::text;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -44,29 +45,17 @@ fn seg_label(keys: &[Option<String>]) -> String {
         .join(" · ")
 }
 
-/// Horizontal bars from 0 (or a diverging axis when values are negative), one row per bar,
-/// first bar on top; `vlines` are dashed reference lines.
-fn hbars(
-    area: &DrawingArea<SVGBackend<'_>, Shift>,
-    bars: &[HBar],
+/// A chart with one row per category label (first on top, row i at y = n-1-i .. n-i), labels
+/// drawn beside the y axis, values along x from `lo` to `hi`.
+fn rows_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    labels: &[String],
+    (lo, hi): (f64, f64),
     x_desc: &str,
-    vlines: &[(f64, RGBColor)],
-) -> Result<()> {
-    let n = bars.len();
-    let labels: Vec<String> = bars.iter().map(|b| label(&b.label, 14.0, 260.0)).collect();
+) -> Result<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let n = labels.len();
+    let labels: Vec<String> = labels.iter().map(|l| label(l, 14.0, 260.0)).collect();
     let label_w = labels.iter().map(|l| text::width(l, 14.0, false)).fold(40.0, f32::max) as u32 + 16;
-    let hi = bars
-        .iter()
-        .map(|b| b.ci.map_or(b.value, |c| c.1.max(b.value)))
-        .chain(vlines.iter().map(|v| v.0))
-        .fold(0.0, f64::max);
-    let lo = bars.iter().map(|b| b.value).fold(0.0, f64::min);
-    let (lo, hi) = if lo < 0.0 {
-        let m = hi.max(-lo).max(1e-9) * 1.35;
-        (-m, m)
-    } else {
-        (0.0, if hi > 0.0 { hi * 1.3 } else { 1.0 })
-    };
     let mut c = ChartBuilder::on(area)
         .margin_left(12)
         .margin_right(24)
@@ -88,6 +77,40 @@ fn hbars(
         .disable_y_mesh()
         .draw()
         .map_err(err)?;
+    let left = Pos::new(HPos::Right, VPos::Center);
+    for (i, l) in labels.into_iter().enumerate() {
+        let y = (n - 1 - i) as f64 + 0.5;
+        c.draw_series(std::iter::once(
+            EmptyElement::at((lo, y)) + Text::new(l, (-8, 0), font(14).pos(left)),
+        ))
+        .map_err(err)?;
+    }
+    Ok(c)
+}
+
+/// Horizontal bars from 0 (or a diverging axis when values are negative), one row per bar,
+/// first bar on top; `vlines` are dashed reference lines.
+fn hbars(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    bars: &[HBar],
+    x_desc: &str,
+    vlines: &[(f64, RGBColor)],
+) -> Result<()> {
+    let n = bars.len();
+    let hi = bars
+        .iter()
+        .map(|b| b.ci.map_or(b.value, |c| c.1.max(b.value)))
+        .chain(vlines.iter().map(|v| v.0))
+        .fold(0.0, f64::max);
+    let lo = bars.iter().map(|b| b.value).fold(0.0, f64::min);
+    let (lo, hi) = if lo < 0.0 {
+        let m = hi.max(-lo).max(1e-9) * 1.35;
+        (-m, m)
+    } else {
+        (0.0, if hi > 0.0 { hi * 1.3 } else { 1.0 })
+    };
+    let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+    let mut c = rows_chart(area, &labels, (lo, hi), x_desc)?;
     let row_y = |i: usize| (n - 1 - i) as f64;
     for (v, colour) in vlines {
         if *v > lo && *v < hi {
@@ -107,7 +130,6 @@ fn hbars(
         ))
         .map_err(err)?;
     }
-    let left = Pos::new(HPos::Right, VPos::Center);
     for (i, b) in bars.iter().enumerate() {
         let y = row_y(i);
         c.draw_series(std::iter::once(Rectangle::new(
@@ -133,10 +155,6 @@ fn hbars(
         }
         c.draw_series(std::iter::once(
             EmptyElement::at((end, y + 0.5)) + Text::new(text::clean(&b.text), (6, -8), font(14)),
-        ))
-        .map_err(err)?;
-        c.draw_series(std::iter::once(
-            EmptyElement::at((lo, y + 0.5)) + Text::new(labels[i].clone(), (-8, 0), font(14).pos(left)),
         ))
         .map_err(err)?;
     }
@@ -236,38 +254,14 @@ pub fn shares(b: &Breakdown, w: u32, h: u32) -> Result<Option<ChartSvg>> {
         let labels: Vec<String> = rows
             .iter()
             .map(|r| {
-                label(
-                    &if b.by.is_empty() {
-                        "all".into()
-                    } else {
-                        seg_label(&r.keys)
-                    },
-                    14.0,
-                    260.0,
-                )
+                if b.by.is_empty() {
+                    "all".into()
+                } else {
+                    seg_label(&r.keys)
+                }
             })
             .collect();
-        let label_w = labels.iter().map(|l| text::width(l, 14.0, false)).fold(40.0, f32::max) as u32 + 16;
-        let mut c = ChartBuilder::on(&area)
-            .margin_left(12)
-            .margin_right(24)
-            .y_label_area_size(label_w)
-            .x_label_area_size(44)
-            .build_cartesian_2d(0.0..100.0, 0.0..n as f64)
-            .map_err(err)?;
-        c.configure_mesh()
-            .y_labels(0)
-            .x_labels(6)
-            .x_desc("share of samples (%)")
-            .label_style(font(14))
-            .axis_desc_style(font(15))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(palette::GRID)
-            .axis_style(palette::AXIS)
-            .disable_y_mesh()
-            .draw()
-            .map_err(err)?;
-        let left = Pos::new(HPos::Right, VPos::Center);
+        let mut c = rows_chart(&area, &labels, (0.0, 100.0), "share of samples (%)")?;
         for (i, r) in rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             let g = r.good.unwrap_or(0.0) * 100.0;
@@ -292,10 +286,6 @@ pub fn shares(b: &Breakdown, w: u32, h: u32) -> Result<Option<ChartSvg>> {
                 ))
                 .map_err(err)?;
             }
-            c.draw_series(std::iter::once(
-                EmptyElement::at((0.0, y + 0.5)) + Text::new(labels[i].clone(), (-8, 0), font(14).pos(left)),
-            ))
-            .map_err(err)?;
         }
         Ok(())
     })?))

@@ -19,6 +19,10 @@ top: number,
  */
 heatmap_for: string | null, 
 /**
+ * Without `heatmap_for`: the heatmap of the top hotspot's fingerprint.
+ */
+heatmap_top?: boolean, 
+/**
  * Compute the failing API endpoints (default yes); `false` when only hotspots are wanted.
  */
 api?: boolean, };
