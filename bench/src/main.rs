@@ -223,8 +223,12 @@ fn run(args: &Args) -> Result<Value> {
     // L1: open + enrich + collect into memory.
     let (load_times, ds) = load(&args.raw, load_runs)?;
     let (_, rss_loaded) = rss_kib();
-    // Polars' own estimate of the in-memory frame (buffers it references), for comparison with RSS.
-    let frame_bytes = ds.collect()?.estimated_size();
+    // Polars' own estimate of the in-memory parts (buffers they reference), beside RSS.
+    let (frame_bytes, parts) = ds.memory().context("the dataset is not materialized")?;
+    eprintln!(
+        "rumlens-bench: in memory {:.0} MiB; rows per event type {parts:?}",
+        frame_bytes as f64 / 1048576.0
+    );
     let events = ds.lazy().select([len().alias("n")]).collect()?;
     let events = events.column("n")?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0);
     if events == 0 {

@@ -14,7 +14,7 @@ use rumlens_engine::analysis::{
     trend::{trend, Stat, TrendOptions},
     Bucket,
 };
-use rumlens_engine::export::write_events;
+use rumlens_engine::export::{write_dataset_events, write_events};
 use rumlens_engine::filter::parse_time;
 use rumlens_engine::gen::{generate, GenOptions};
 use rumlens_engine::import::{suggest_mapping, ImportCache, Mapping};
@@ -429,8 +429,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Convert { common, out } => {
             let (ds, f) = (common.open()?, common.filter()?);
-            let mut df = ds.filtered(&f)?.collect()?;
-            write_events(&mut df, &out)?;
+            let mut df = ds.canonical(&f)?.collect()?;
+            write_dataset_events(&mut df, &out)?;
             eprintln!("wrote {} events to {}", df.height(), out.display());
             Ok(())
         }

@@ -4,6 +4,7 @@ use crate::enrich::{self, page::PageRules, EnrichOptions};
 use crate::error::Result;
 use crate::filter::Filter;
 use crate::import::{self, ImportOptions, ImportReport, Progress};
+use crate::store::Store;
 use polars::prelude::*;
 use std::path::PathBuf;
 
@@ -23,6 +24,8 @@ pub struct OpenOptions<'a> {
 #[derive(Clone)]
 pub struct Dataset {
     lf: LazyFrame,
+    /// The compact in-memory parts, once materialized.
+    store: Option<std::sync::Arc<Store>>,
     /// Imported rows before invalid measures were nulled (see `import::Imported::raw`).
     raw: LazyFrame,
     pub report: ImportReport,
@@ -52,9 +55,16 @@ impl Dataset {
                 cache,
             },
         )?;
-        let lf = enrich::enrich(imported.lf, &EnrichOptions { page_rules })?;
+        // A file rumlens enriched is not enriched again (it would be the identity, after
+        // scans of the user agent, URL and error columns).
+        let lf = if imported.enriched {
+            imported.lf
+        } else {
+            enrich::enrich(imported.lf, &EnrichOptions { page_rules })?
+        };
         Ok(Dataset {
             lf,
+            store: None,
             raw: imported.raw,
             report: imported.report,
         })
@@ -66,19 +76,31 @@ impl Dataset {
         let lf = enrich::enrich(raw.clone(), &EnrichOptions::default())?;
         Ok(Dataset {
             lf,
+            store: None,
             raw,
             report: ImportReport::default(),
         })
     }
 
-    /// Collect into memory so repeated queries do not re-scan and re-enrich.
+    /// Collect into memory so repeated queries do not re-scan and re-enrich. The events are
+    /// held compactly (see `store`): split by event type, strings as categoricals, so their
+    /// in-memory dtypes differ from the canonical ones ([`Dataset::canonical`] restores them).
     pub fn materialize(self) -> Result<Self> {
-        let df = self.lf.collect()?;
+        if self.store.is_some() {
+            return Ok(self);
+        }
+        let store = Store::build(self.lf)?;
         Ok(Dataset {
-            lf: df.lazy(),
+            lf: store.lazy(None),
+            store: Some(std::sync::Arc::new(store)),
             raw: self.raw,
             report: self.report,
         })
+    }
+
+    /// Bytes held in memory by a materialized dataset and its rows per event type.
+    pub fn memory(&self) -> Option<(usize, Vec<(String, usize)>)> {
+        self.store.as_ref().map(|s| (s.bytes(), s.rows()))
     }
 
     pub fn lazy(&self) -> LazyFrame {
@@ -87,6 +109,32 @@ impl Dataset {
 
     pub fn filtered(&self, filter: &Filter) -> Result<LazyFrame> {
         filter.apply(self.lf.clone())
+    }
+
+    /// Events of the given types (all when `None`) passing `filter`. A materialized dataset
+    /// reads only those types' parts.
+    pub fn events(&self, filter: &Filter, types: Option<&[&str]>) -> Result<LazyFrame> {
+        let lf = match (&self.store, types) {
+            (Some(store), Some(_)) => store.lazy(types),
+            (None, Some(t)) => {
+                let t: Vec<String> = t.iter().map(|s| s.to_string()).collect();
+                let list = Series::new("types".into(), t);
+                self.lf
+                    .clone()
+                    .filter(col("event_type").is_in(lit(list).implode(false), false))
+            }
+            (_, None) => self.lf.clone(),
+        };
+        filter.apply(lf)
+    }
+
+    /// The events with the canonical dtypes (strings as strings, integers as i64), for writing.
+    pub fn canonical(&self, filter: &Filter) -> Result<LazyFrame> {
+        let casts: Vec<Expr> = crate::schema::COLUMNS
+            .iter()
+            .map(|c| col(c.name).cast(crate::schema::dtype(c.kind)))
+            .collect();
+        Ok(self.filtered(filter)?.select(casts))
     }
 
     /// Negative or non-finite measure values in the input (set to null for analysis), per

@@ -73,12 +73,31 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
     Ok(())
 }
 
+/// Parquet key-value metadata marking a file rumlens wrote from a dataset: every row passed
+/// the import checks and enrichment has been applied (by this enrichment version), so opening
+/// it skips both (see `import::parquet`). Bump the value when enrichment changes.
+pub const ENRICHED_KEY: &str = "rumlens.enriched";
+pub const ENRICHED_VERSION: &str = "1";
+
 /// Write a canonical frame in the format its extension names.
 pub fn write_events(df: &mut DataFrame, path: &Path) -> Result<()> {
+    write(df, path, false)
+}
+
+/// [`write_events`] for the events of a dataset (validated and enriched): a Parquet file is
+/// marked as such, so opening it again skips the row checks and the enrichment scans.
+pub fn write_dataset_events(df: &mut DataFrame, path: &Path) -> Result<()> {
+    write(df, path, true)
+}
+
+fn write(df: &mut DataFrame, path: &Path, enriched: bool) -> Result<()> {
     match OutFormat::from_path(path)? {
         OutFormat::Parquet => write_atomic(path, |w| {
+            let marker = enriched
+                .then(|| KeyValueMetadata::from_static(vec![(ENRICHED_KEY.to_string(), ENRICHED_VERSION.to_string())]));
             ParquetWriter::new(w)
                 .with_compression(ParquetCompression::Zstd(None))
+                .with_key_value_metadata(marker)
                 .finish(df)?;
             Ok(())
         }),

@@ -1,7 +1,7 @@
 //! `breakdown`: percentiles of a metric by 0–3 dimensions, with Core Web Vitals rating
 //! shares and a distribution-free 95% confidence interval for p75.
 
-use super::{default_event_type, dimension, f64_col, for_event_type, i64_col, metric, str_col};
+use super::{default_event_type, dimension, f64_col, i64_col, metric, of_event_type, str_col};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
 use crate::filter::Filter;
@@ -114,7 +114,7 @@ pub fn breakdown(ds: &Dataset, filter: &Filter, opts: &BreakdownOptions) -> Resu
 
     let mut cols: Vec<Expr> = by.iter().map(|d| col(*d)).collect();
     cols.push(col(m).cast(DataType::Float64));
-    let lf = for_event_type(ds.filtered(filter)?, event_type)
+    let lf = of_event_type(ds, filter, event_type)?
         .select(cols)
         .filter(col(m).is_not_null().and(col(m).is_nan().not()));
 

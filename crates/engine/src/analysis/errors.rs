@@ -258,9 +258,8 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
             cols.push(col(b));
         }
     }
-    let errs = lf
-        .clone()
-        .filter(col("event_type").eq(lit("error")))
+    let errs = ds
+        .events(filter, Some(&["error"]))?
         .select(cols)
         .with_column(col("fingerprint").fill_null(lit("(no fingerprint)")))
         .collect()?
@@ -278,12 +277,20 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
             col("session_id").drop_nulls().n_unique().alias("sessions"),
             ts_ms().min().alias("first"),
             ts_ms().max().alias("last"),
-            col("error_type").drop_nulls().first().alias("error_type"),
-            col("error_message").drop_nulls().first().alias("example"),
+            // Lexically first, so the example does not depend on row order.
+            col("error_type").min().alias("error_type"),
+            col("error_message").min().alias("example"),
         ])
+        // Ties in count by fingerprint, then split value: an order that does not depend on rows.
         .sort_by_exprs(
-            [col("count"), col("fingerprint")],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+            [
+                col("count"),
+                col("fingerprint"),
+                col(*keys.last().unwrap_or(&"fingerprint")),
+            ],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([true, false, false])
+                .with_nulls_last(true),
         )
         .collect()?;
     let total_errors: u64 = i64_col(&groups, "count")?.into_iter().flatten().sum::<i64>() as u64;
@@ -362,7 +369,7 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         bucket_starts_ms: (0..n_buckets).map(|i| first_bucket + i as i64 * width).collect(),
         hotspots,
         api: if opts.api.unwrap_or(true) {
-            api_failures(&lf, opts.limit)?
+            api_failures(&ds.events(filter, Some(&["resource"]))?, opts.limit)?
         } else {
             Vec::new()
         },

@@ -223,8 +223,16 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
         lf = lf.filter(any_step(&steps));
     }
     let df = lf
-        .select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
-        .with_column(col("ts").dt().timestamp(TimeUnit::Milliseconds).alias("ts"))
+        // Text columns as plain strings (a materialized dataset holds categoricals), for the
+        // borrowed views below; only the rows left after the step filter are converted.
+        .select(
+            cols.iter()
+                .map(|c| match *c {
+                    "ts" => col("ts").dt().timestamp(TimeUnit::Milliseconds),
+                    c => col(c).cast(DataType::String),
+                })
+                .collect::<Vec<_>>(),
+        )
         .sort(
             ["session_id", "ts"],
             SortMultipleOptions::default().with_maintain_order(true),

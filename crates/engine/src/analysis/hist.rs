@@ -2,7 +2,7 @@
 //! Vitals bands of each bin.
 
 use super::breakdown::rating;
-use super::{default_event_type, f64_col, for_event_type, metric};
+use super::{default_event_type, f64_col, metric, of_event_type};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
 use crate::filter::Filter;
@@ -97,7 +97,7 @@ pub fn hist(ds: &Dataset, filter: &Filter, opts: &HistOptions) -> Result<Histogr
     let def = metric(&opts.metric)?;
     let m = def.name;
     let event_type = opts.event_type.as_deref().or(default_event_type(def));
-    let df = for_event_type(ds.filtered(filter)?, event_type)
+    let df = of_event_type(ds, filter, event_type)?
         .select([col(m).cast(DataType::Float64)])
         .filter(col(m).is_not_null().and(col(m).is_nan().not()))
         .sort([m], SortMultipleOptions::default())

@@ -10,7 +10,9 @@ pub mod overview;
 pub mod summary;
 pub mod trend;
 
+use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
+use crate::filter::Filter;
 use crate::schema::{self, ColumnDef};
 use polars::prelude::*;
 
@@ -45,12 +47,9 @@ pub fn default_event_type(metric: &ColumnDef) -> Option<&'static str> {
     (metric.group == "view timings").then_some("view")
 }
 
-/// Restrict to an event type, when given.
-pub fn for_event_type(lf: LazyFrame, event_type: Option<&str>) -> LazyFrame {
-    match event_type {
-        Some(t) => lf.filter(col("event_type").eq(lit(t.to_string()))),
-        None => lf,
-    }
+/// The filtered events of one event type (all types when `None`).
+pub fn of_event_type(ds: &Dataset, filter: &Filter, event_type: Option<&str>) -> Result<LazyFrame> {
+    ds.events(filter, event_type.as_ref().map(std::slice::from_ref))
 }
 
 pub(crate) fn str_col(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {

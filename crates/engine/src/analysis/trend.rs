@@ -2,7 +2,7 @@
 
 use super::breakdown::order_stat;
 use super::{
-    bucket_label, default_event_type, dimension, f64_col, for_event_type, i64_col, metric, str_col, time_span, ts_ms,
+    bucket_label, default_event_type, dimension, f64_col, i64_col, metric, of_event_type, str_col, time_span, ts_ms,
     Bucket,
 };
 use crate::dataset::Dataset;
@@ -156,7 +156,7 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
     if let Some(b) = by {
         cols.push(col(b));
     }
-    let lf = for_event_type(ds.filtered(filter)?, event_type)
+    let lf = of_event_type(ds, filter, event_type)?
         .select(cols)
         .filter(col(m).is_not_null().and(col(m).is_nan().not()));
     let lf = lf.collect()?.lazy();

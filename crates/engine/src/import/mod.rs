@@ -101,6 +101,8 @@ pub struct Imported {
     /// The same rows before invalid measures were set to null (Parquet), for counting them.
     pub raw: LazyFrame,
     pub report: ImportReport,
+    /// Every input is a Parquet file rumlens wrote from a dataset (already enriched).
+    pub enriched: bool,
 }
 
 pub use cache::ImportCache;
@@ -124,12 +126,14 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
     let mut report = ImportReport::default();
     let mut frames = Vec::with_capacity(files.len());
     let mut raw_frames = Vec::with_capacity(files.len());
+    let mut enriched = opts.mapping.is_none();
     for file in &files {
         let offset = done_bytes;
         let progress =
             move |done: u64, _total: u64| -> bool { opts.on_progress.is_none_or(|p| p(offset + done, total_bytes)) };
         let lf = match file.format {
             FileFormat::Parquet => {
+                enriched &= parquet::marked_enriched(&file.path);
                 let (lf, raw, rejected) = parquet::scan(file, opts.mapping, &mut report)?;
                 report.files.push(FileReport {
                     path: file.path.clone(),
@@ -147,6 +151,7 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
                 lf
             }
             FileFormat::Ndjson | FileFormat::NdjsonGz => {
+                enriched = false;
                 // The options that change the rows read from the same bytes.
                 let options = format!(
                     "{:?}|{}",
@@ -219,7 +224,12 @@ pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {
     }
     let lf = union(frames, inputs)?;
     let raw = union(raw_frames, inputs)?;
-    Ok(Imported { lf, raw, report })
+    Ok(Imported {
+        lf,
+        raw,
+        report,
+        enriched,
+    })
 }
 
 fn union(mut frames: Vec<LazyFrame>, inputs: &[String]) -> Result<LazyFrame> {

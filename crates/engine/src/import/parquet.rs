@@ -47,6 +47,10 @@ pub(super) fn scan(
     report: &mut ImportReport,
 ) -> Result<(LazyFrame, LazyFrame, u64)> {
     let lf = scan_conformed(file, mapping)?;
+    if mapping.is_none() && marked_enriched(&file.path) {
+        // Written by rumlens from a dataset: its rows passed these checks when imported.
+        return Ok((sanitise(lf.clone()), lf, 0));
+    }
     let checks = row_checks();
     let Some(any_bad) = checks.iter().map(|(_, e, _)| e.clone()).reduce(|a, b| a.or(b)) else {
         return Ok((lf.clone(), lf, 0));
@@ -96,7 +100,27 @@ pub(super) fn scan(
         report.rejected += n_bad - examples.height() as u64;
     }
     let raw = lf.filter(any_bad.not());
-    let sanitised = raw.clone().with_columns(
+    Ok((sanitise(raw.clone()), raw, n_bad))
+}
+
+/// Whether the footer carries the marker of `export::write_dataset_events` (this version).
+/// Reads the footer only.
+pub(crate) fn marked_enriched(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut reader = ParquetReader::new(file);
+    let Ok(meta) = reader.get_metadata() else { return false };
+    meta.key_value_metadata().as_ref().is_some_and(|kv| {
+        kv.iter().any(|e| {
+            e.key == crate::export::ENRICHED_KEY && e.value.as_deref() == Some(crate::export::ENRICHED_VERSION)
+        })
+    })
+}
+
+/// Negative or non-finite measures set to null (lazily: only the columns a query reads).
+fn sanitise(lf: LazyFrame) -> LazyFrame {
+    lf.with_columns(
         value_checks()
             .into_iter()
             .map(|(name, bad)| {
@@ -106,8 +130,7 @@ pub(super) fn scan(
                     .alias(name)
             })
             .collect::<Vec<_>>(),
-    );
-    Ok((sanitised, raw, n_bad))
+    )
 }
 
 /// Per measure column: is the value negative or non-finite (null counts as fine).
