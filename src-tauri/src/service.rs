@@ -78,6 +78,7 @@ pub fn open(
             input_format: None,
             rows_read: Some(&rows),
             mapping,
+            streaming: false,
         },
         cache.as_ref(),
     )?;

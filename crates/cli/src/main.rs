@@ -281,6 +281,8 @@ impl Common {
                 input_format: self.input_format.as_deref(),
                 rows_read: None,
                 mapping: mapping.as_ref(),
+                // One query per run: stream over the files rather than load them.
+                streaming: true,
             },
             cache.as_ref(),
         )?;

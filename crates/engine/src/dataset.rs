@@ -19,6 +19,9 @@ pub struct OpenOptions<'a> {
     pub rows_read: Option<&'a std::sync::atomic::AtomicU64>,
     /// Column mapping applied to every input instead of detecting its format.
     pub mapping: Option<&'a import::Mapping>,
+    /// Answer queries with Polars' streaming engine (see [`Dataset::run`]): for data
+    /// larger than memory, or one-shot command-line runs over files.
+    pub streaming: bool,
 }
 
 #[derive(Clone)]
@@ -26,6 +29,8 @@ pub struct Dataset {
     lf: LazyFrame,
     /// The compact in-memory parts, once materialized.
     store: Option<std::sync::Arc<Store>>,
+    /// Queries run on the streaming engine (never set once materialized).
+    streaming: bool,
     /// Imported rows before invalid measures were nulled (see `import::Imported::raw`).
     raw: LazyFrame,
     pub report: ImportReport,
@@ -65,6 +70,7 @@ impl Dataset {
         Ok(Dataset {
             lf,
             store: None,
+            streaming: opts.streaming,
             raw: imported.raw,
             report: imported.report,
         })
@@ -77,6 +83,7 @@ impl Dataset {
         Ok(Dataset {
             lf,
             store: None,
+            streaming: false,
             raw,
             report: ImportReport::default(),
         })
@@ -93,6 +100,7 @@ impl Dataset {
         Ok(Dataset {
             lf: store.lazy(None),
             store: Some(std::sync::Arc::new(store)),
+            streaming: false,
             raw: self.raw,
             report: self.report,
         })
@@ -161,8 +169,33 @@ impl Dataset {
         Ok(out)
     }
 
+    /// Every event, collected (canonical columns, in-memory dtypes).
     pub fn collect(&self) -> Result<DataFrame> {
-        Ok(self.lf.clone().collect()?)
+        self.run(self.lf.clone())
+    }
+
+    /// Whether queries stream over the files instead of reading them into memory.
+    pub fn is_streaming(&self) -> bool {
+        self.streaming
+    }
+
+    /// Run a plan over this dataset's events: on the streaming engine when the dataset streams
+    /// (memory bounded by the result and the engine's buffers), else in memory.
+    pub fn run(&self, lf: LazyFrame) -> Result<DataFrame> {
+        let engine = if self.streaming {
+            Engine::Streaming
+        } else {
+            Engine::Auto
+        };
+        // One plan in, one frame out (`unwrap_single` fails only for `collect_all` plans).
+        Ok(lf.collect_with_engine(engine)?.unwrap_single())
+    }
+
+    /// The rows an analysis works on (projected and filtered), brought into memory when the
+    /// dataset streams so the analysis's several passes do not each scan the files; an
+    /// in-memory dataset's plan is returned as it is.
+    pub fn stage(&self, lf: LazyFrame) -> Result<LazyFrame> {
+        Ok(if self.streaming { self.run(lf)?.lazy() } else { lf })
     }
 }
 

@@ -138,6 +138,7 @@ fn page_rules_file_applies_first() {
             input_format: None,
             rows_read: None,
             mapping: None,
+            streaming: false,
         },
     )
     .unwrap();
@@ -164,6 +165,7 @@ fn progress_reports_and_cancels() {
             input_format: None,
             rows_read: Some(&rows),
             mapping: None,
+            streaming: false,
         },
     )
     .unwrap();
@@ -186,6 +188,7 @@ fn progress_reports_and_cancels() {
             input_format: None,
             rows_read: None,
             mapping: None,
+            streaming: false,
         },
     );
     assert!(matches!(r, Err(rumlens_engine::EngineError::Cancelled)));

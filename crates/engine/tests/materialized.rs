@@ -11,7 +11,7 @@ use rumlens_engine::analysis::overview::overview;
 use rumlens_engine::analysis::summary::{summary, SummaryOptions};
 use rumlens_engine::analysis::trend::{trend, Stat, TrendOptions};
 use rumlens_engine::gen::{generate, GenOptions};
-use rumlens_engine::{Dataset, Filter};
+use rumlens_engine::{Dataset, Filter, OpenOptions};
 
 fn filter(specs: &[&str]) -> Filter {
     let mut f = Filter::default();
@@ -47,46 +47,63 @@ fn rounded(debug: String) -> String {
 /// field).
 #[test]
 fn materialized_equals_lazy() {
-    let raw = generate(&GenOptions {
-        sessions: 1500,
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("events.parquet");
+    let mut raw = generate(&GenOptions {
+        sessions: 500,
         seed: 11,
     })
     .expect("generate");
-    let lazy = Dataset::from_frame(raw).expect("dataset");
+    rumlens_engine::export::write_events(&mut raw, &file).expect("write");
+    let open = |streaming: bool| {
+        let opts = OpenOptions {
+            streaming,
+            ..OpenOptions::default()
+        };
+        Dataset::open(&[file.display().to_string()], &opts).expect("open")
+    };
+    let lazy = open(false);
     let mem = lazy.clone().materialize().expect("materialize");
+    let streamed = open(true);
+    assert!(streamed.is_streaming() && !mem.is_streaming());
     let (bytes, parts) = mem.memory().expect("materialized");
     assert!(bytes > 0 && parts.len() >= 5, "{parts:?}");
 
-    let same =
-        |what: &str, a: String, b: String| assert_eq!(rounded(a), rounded(b), "{what} differs once materialized");
+    for (form, other) in [("materialized", &mem), ("streamed", &streamed)] {
+        check(&lazy, other, form);
+    }
+}
+
+fn check(lazy: &Dataset, mem: &Dataset, form: &str) {
+    let same = |what: &str, a: String, b: String| assert_eq!(rounded(a), rounded(b), "{what} differs {form}");
     for (i, f) in filters().iter().enumerate() {
         let ctx = |what: &str| format!("{what} under filter {i}");
         let b = BreakdownOptions::new("lcp", &["device_type", "browser"]);
         same(
             &ctx("breakdown"),
-            format!("{:?}", breakdown(&lazy, f, &b)),
-            format!("{:?}", breakdown(&mem, f, &b)),
+            format!("{:?}", breakdown(lazy, f, &b)),
+            format!("{:?}", breakdown(mem, f, &b)),
         );
         let b = BreakdownOptions::new("duration_ms", &["resource_type"]);
         same(
             &ctx("breakdown of resources"),
-            format!("{:?}", breakdown(&lazy, f, &b)),
-            format!("{:?}", breakdown(&mem, f, &b)),
+            format!("{:?}", breakdown(lazy, f, &b)),
+            format!("{:?}", breakdown(mem, f, &b)),
         );
         let mut t = TrendOptions::new("inp", Stat::P75);
         t.by = Some("release".into());
         t.ci = true;
         same(
             &ctx("trend"),
-            format!("{:?}", trend(&lazy, f, &t)),
-            format!("{:?}", trend(&mem, f, &t)),
+            format!("{:?}", trend(lazy, f, &t)),
+            format!("{:?}", trend(mem, f, &t)),
         );
         let mut h = HistOptions::new("lcp");
         h.log = true;
         same(
             &ctx("hist"),
-            format!("{:?}", hist(&lazy, f, &h)),
-            format!("{:?}", hist(&mem, f, &h)),
+            format!("{:?}", hist(lazy, f, &h)),
+            format!("{:?}", hist(mem, f, &h)),
         );
         let e = ErrorsOptions {
             by: Some("page_group".into()),
@@ -94,8 +111,8 @@ fn materialized_equals_lazy() {
         };
         same(
             &ctx("errors"),
-            format!("{:?}", errors(&lazy, f, &e)),
-            format!("{:?}", errors(&mem, f, &e)),
+            format!("{:?}", errors(lazy, f, &e)),
+            format!("{:?}", errors(mem, f, &e)),
         );
         let fo = FunnelOptions {
             steps: ["/", "/product/:id", "/cart", "/checkout"]
@@ -107,26 +124,26 @@ fn materialized_equals_lazy() {
         };
         same(
             &ctx("funnel"),
-            format!("{:?}", funnel(&lazy, f, &fo)),
-            format!("{:?}", funnel(&mem, f, &fo)),
+            format!("{:?}", funnel(lazy, f, &fo)),
+            format!("{:?}", funnel(mem, f, &fo)),
         );
         let s = SummaryOptions::default();
         same(
             &ctx("summary"),
-            format!("{:?}", summary(&lazy, f, &s)),
-            format!("{:?}", summary(&mem, f, &s)),
+            format!("{:?}", summary(lazy, f, &s)),
+            format!("{:?}", summary(mem, f, &s)),
         );
         same(
             &ctx("overview"),
-            format!("{:?}", overview(&lazy, f)),
-            format!("{:?}", overview(&mem, f)),
+            format!("{:?}", overview(lazy, f)),
+            format!("{:?}", overview(mem, f)),
         );
     }
     let (a, b) = (filter(&["release=1.4.0"]), filter(&["release=1.5.0"]));
     same(
         "compare",
-        format!("{:?}", compare(&lazy, &a, &b)),
-        format!("{:?}", compare(&mem, &a, &b)),
+        format!("{:?}", compare(lazy, &a, &b)),
+        format!("{:?}", compare(mem, &a, &b)),
     );
 }
 

@@ -87,6 +87,7 @@ pub fn run(spec: &ReportSpec, base: &Path, progress: Option<Progress<'_>>) -> Re
             input_format: spec.input_format.as_deref(),
             rows_read: None,
             mapping: mapping.as_ref(),
+            streaming: false,
         },
     )?;
     run_on(spec, &ds, progress)

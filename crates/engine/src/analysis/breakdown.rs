@@ -143,7 +143,7 @@ pub fn breakdown(ds: &Dataset, filter: &Filter, opts: &BreakdownOptions) -> Resu
     } else {
         lf.group_by(by.iter().map(|d| col(*d)).collect::<Vec<_>>()).agg(aggs)
     };
-    let df = grouped.collect()?;
+    let df = ds.run(grouped)?;
 
     let keys: Vec<Vec<Option<String>>> = by.iter().map(|d| str_col(&df, d)).collect::<Result<_>>()?;
     let ns = i64_col(&df, "n")?;

@@ -228,14 +228,11 @@ fn top_values(errs: &LazyFrame, keys: &[&str], column: &str, top: usize) -> Resu
 pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Errors> {
     let by = opts.by.as_deref().map(dimension).transpose()?;
     let lf = ds.filtered(filter)?;
-    let totals = lf
-        .clone()
-        .select([
-            col("session_id").drop_nulls().n_unique().alias("sessions"),
-            ts_ms().min().alias("lo"),
-            ts_ms().max().alias("hi"),
-        ])
-        .collect()?;
+    let totals = ds.run(lf.select([
+        col("session_id").drop_nulls().n_unique().alias("sessions"),
+        ts_ms().min().alias("lo"),
+        ts_ms().max().alias("hi"),
+    ]))?;
     let total_sessions = first_i64(&totals, "sessions")?.unwrap_or(0) as u64;
     let span = first_i64(&totals, "lo")?.zip(first_i64(&totals, "hi")?);
     let width = opts.bucket.resolve(span.map_or(0, |(lo, hi)| hi - lo));
@@ -259,10 +256,11 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         }
     }
     let errs = ds
-        .events(filter, Some(&["error"]))?
-        .select(cols)
-        .with_column(col("fingerprint").fill_null(lit("(no fingerprint)")))
-        .collect()?
+        .run(
+            ds.events(filter, Some(&["error"]))?
+                .select(cols)
+                .with_column(col("fingerprint").fill_null(lit("(no fingerprint)"))),
+        )?
         .lazy();
     let mut keys = vec!["fingerprint"];
     if let Some(b) = by {
@@ -369,7 +367,7 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         bucket_starts_ms: (0..n_buckets).map(|i| first_bucket + i as i64 * width).collect(),
         hotspots,
         api: if opts.api.unwrap_or(true) {
-            api_failures(&ds.events(filter, Some(&["resource"]))?, opts.limit)?
+            api_failures(ds, &ds.events(filter, Some(&["resource"]))?, opts.limit)?
         } else {
             Vec::new()
         },
@@ -393,14 +391,15 @@ pub(crate) fn is_failed_call() -> Expr {
 }
 
 /// API calls grouped by endpoint.
-fn api_failures(lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
-    let calls = lf.clone().filter(is_api_call()).select([
+fn api_failures(ds: &Dataset, lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
+    // The calls, brought into memory once (their URLs are read twice below).
+    let calls = ds.stage(lf.clone().filter(is_api_call()).select([
         col("method"),
         col("resource_url"),
         col("status_code"),
         col("session_id"),
         ts_ms().alias("t"),
-    ]);
+    ]))?;
     let distinct = calls
         .clone()
         .select([col("method"), col("resource_url")])

@@ -236,8 +236,8 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
         .sort(
             ["session_id", "ts"],
             SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()?;
+        );
+    let df = ds.run(df)?;
     // Borrowed views of the columns: no copy of the strings.
     let text = |name: &str| -> Result<Vec<Option<&str>>> { Ok(df.column(name)?.str()?.iter().collect()) };
     let sessions = text("session_id")?;

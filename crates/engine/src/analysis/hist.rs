@@ -97,11 +97,12 @@ pub fn hist(ds: &Dataset, filter: &Filter, opts: &HistOptions) -> Result<Histogr
     let def = metric(&opts.metric)?;
     let m = def.name;
     let event_type = opts.event_type.as_deref().or(default_event_type(def));
-    let df = of_event_type(ds, filter, event_type)?
-        .select([col(m).cast(DataType::Float64)])
-        .filter(col(m).is_not_null().and(col(m).is_nan().not()))
-        .sort([m], SortMultipleOptions::default())
-        .collect()?;
+    let df = ds.run(
+        of_event_type(ds, filter, event_type)?
+            .select([col(m).cast(DataType::Float64)])
+            .filter(col(m).is_not_null().and(col(m).is_nan().not()))
+            .sort([m], SortMultipleOptions::default()),
+    )?;
     let values: Vec<f64> = f64_col(&df, m)?.into_iter().flatten().collect();
     let thresholds = cwv_thresholds(m);
     let n = values.len() as u64;

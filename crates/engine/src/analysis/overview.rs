@@ -57,32 +57,30 @@ fn ratio(num: u64, den: u64) -> Option<f64> {
 pub fn overview(ds: &Dataset, filter: &Filter) -> Result<Overview> {
     let lf = ds.filtered(filter)?;
     let is_error = col("event_type").eq(lit("error"));
-    let counts = lf
-        .clone()
-        .select([
-            len().alias("events"),
-            col("event_type")
-                .eq(lit("view"))
-                .cast(DataType::UInt64)
-                .sum()
-                .alias("views"),
-            col("session_id").drop_nulls().n_unique().alias("sessions"),
-            is_error.clone().cast(DataType::UInt64).sum().alias("errors"),
-            col("session_id")
-                .filter(is_error)
-                .drop_nulls()
-                .n_unique()
-                .alias("sessions_with_errors"),
-            is_api_call().cast(DataType::UInt64).sum().alias("api_calls"),
-            is_api_call()
-                .and(is_failed_call().fill_null(lit(false)))
-                .cast(DataType::UInt64)
-                .sum()
-                .alias("api_failures"),
-            col("ts").dt().timestamp(TimeUnit::Milliseconds).min().alias("from"),
-            col("ts").dt().timestamp(TimeUnit::Milliseconds).max().alias("to"),
-        ])
-        .collect()?;
+    let counts = lf.clone().select([
+        len().alias("events"),
+        col("event_type")
+            .eq(lit("view"))
+            .cast(DataType::UInt64)
+            .sum()
+            .alias("views"),
+        col("session_id").drop_nulls().n_unique().alias("sessions"),
+        is_error.clone().cast(DataType::UInt64).sum().alias("errors"),
+        col("session_id")
+            .filter(is_error)
+            .drop_nulls()
+            .n_unique()
+            .alias("sessions_with_errors"),
+        is_api_call().cast(DataType::UInt64).sum().alias("api_calls"),
+        is_api_call()
+            .and(is_failed_call().fill_null(lit(false)))
+            .cast(DataType::UInt64)
+            .sum()
+            .alias("api_failures"),
+        col("ts").dt().timestamp(TimeUnit::Milliseconds).min().alias("from"),
+        col("ts").dt().timestamp(TimeUnit::Milliseconds).max().alias("to"),
+    ]);
+    let counts = ds.run(counts)?;
     let get =
         |c: &str| -> Result<u64> { Ok(i64_col(&counts, c)?.first().copied().flatten().unwrap_or(0).max(0) as u64) };
     let (events, views, sessions, errors) = (get("events")?, get("views")?, get("sessions")?, get("errors")?);

@@ -56,18 +56,18 @@ pub struct Summary {
     pub filter: String,
 }
 
-fn value_counts(lf: &LazyFrame, column: &str, top: usize) -> Result<(u64, Vec<ValueCount>)> {
-    let df = lf
-        .clone()
-        .group_by([col(column)])
-        .agg([len().alias("count")])
-        .sort_by_exprs(
-            [col("count"), col(column)],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([true, false])
-                .with_nulls_last(true),
-        )
-        .collect()?;
+fn value_counts(ds: &Dataset, lf: &LazyFrame, column: &str, top: usize) -> Result<(u64, Vec<ValueCount>)> {
+    let df = ds.run(
+        lf.clone()
+            .group_by([col(column)])
+            .agg([len().alias("count")])
+            .sort_by_exprs(
+                [col("count"), col(column)],
+                SortMultipleOptions::default()
+                    .with_order_descending_multi([true, false])
+                    .with_nulls_last(true),
+            ),
+    )?;
     let values = str_col(&df, column)?;
     let counts = i64_col(&df, "count")?;
     let distinct = values.iter().filter(|v| v.is_some()).count() as u64;
@@ -91,27 +91,30 @@ pub fn summary(ds: &Dataset, filter: &Filter, opts: &SummaryOptions) -> Result<S
         .chain(std::iter::once(col("session_id")))
         .chain(dims.iter().map(|d| col(*d)))
         .collect();
-    let lf = lf.select(needed).collect()?.lazy();
-    let scal = lf
-        .clone()
-        .select([
-            len().alias("rows"),
-            ts_ms().min().alias("lo"),
-            ts_ms().max().alias("hi"),
-            col("session_id").drop_nulls().n_unique().alias("sessions"),
-        ])
-        .collect()?;
+    // In memory, the columns once; streaming, one pass over the files per count instead of
+    // holding every dimension of every event.
+    let lf = if ds.is_streaming() {
+        lf.select(needed)
+    } else {
+        lf.select(needed).collect()?.lazy()
+    };
+    let scal = ds.run(lf.clone().select([
+        len().alias("rows"),
+        ts_ms().min().alias("lo"),
+        ts_ms().max().alias("hi"),
+        col("session_id").drop_nulls().n_unique().alias("sessions"),
+    ]))?;
     let rows = i64_col(&scal, "rows")?.first().copied().flatten().unwrap_or(0) as u64;
     let from_ms = i64_col(&scal, "lo")?.first().copied().flatten();
     let to_ms = i64_col(&scal, "hi")?.first().copied().flatten();
     let sessions = i64_col(&scal, "sessions")?.first().copied().flatten().unwrap_or(0) as u64;
-    let (_, by_event_type) = value_counts(&lf, "event_type", usize::MAX)?;
+    let (_, by_event_type) = value_counts(ds, &lf, "event_type", usize::MAX)?;
     let mut dimensions = Vec::new();
     for d in dims {
         if d == "event_type" {
             continue;
         }
-        let (distinct, values) = value_counts(&lf, d, opts.top_values)?;
+        let (distinct, values) = value_counts(ds, &lf, d, opts.top_values)?;
         dimensions.push(DimensionSummary {
             column: d.to_string(),
             distinct,

@@ -159,7 +159,7 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
     let lf = of_event_type(ds, filter, event_type)?
         .select(cols)
         .filter(col(m).is_not_null().and(col(m).is_nan().not()));
-    let lf = lf.collect()?.lazy();
+    let lf = ds.run(lf)?.lazy();
     let width = match time_span(&lf)? {
         Some((lo, hi)) => opts.bucket.resolve(hi - lo),
         None => opts.bucket.resolve(0),

@@ -21,13 +21,16 @@ fn str_values(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
 }
 
+/// Distinct values of `cols`, on the streaming engine: memory bounded by the distinct values,
+/// not by the rows scanned (an input may be larger than memory).
 fn distinct(lf: &LazyFrame, cols: &[&str]) -> Result<DataFrame> {
     let exprs: Vec<Expr> = cols.iter().map(|c| col(*c)).collect();
     Ok(lf
         .clone()
         .select(exprs)
         .unique(None, UniqueKeepStrategy::Any)
-        .collect()?)
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single())
 }
 
 fn left_join_on(lf: LazyFrame, other: DataFrame, keys: &[&str]) -> LazyFrame {

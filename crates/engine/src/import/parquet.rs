@@ -58,7 +58,13 @@ pub(super) fn scan(
     let path = &file.path;
     let fail = |e: PolarsError| EngineError::file(path, format!("cannot read Parquet: {e}"));
     let bad = lf.clone().with_row_index("_row", None).filter(any_bad.clone());
-    let count = bad.clone().select([len().alias("n")]).collect().map_err(fail)?;
+    // Streaming: the check reads two columns of every row, which may not fit in memory.
+    let count = bad
+        .clone()
+        .select([len().alias("n")])
+        .collect_with_engine(Engine::Streaming)
+        .map_err(fail)?
+        .unwrap_single();
     let n_bad = count.column("n").and_then(|c| c.cast(&DataType::Int64)).map_err(fail)?;
     let n_bad = n_bad.i64().map_err(fail)?.get(0).unwrap_or(0).max(0) as u64;
     if n_bad > 0 {
