@@ -10,6 +10,8 @@
 #   queries.py      the same queries in DuckDB SQL and in Python Polars on the enriched Parquet
 #   procs.py        whole-process CLI runs (rumlens vs duckdb CLI) and L2 (NDJSON -> Parquet)
 #   report.py       cross-check (1e-6 relative, counts exact) and the table
+# Above 20M events (BENCH_SCALE_EVENTS) the suite is the larger-than-memory one instead: raw shards
+# only, and bench/scale.py runs Q1-Q4 through the streaming CLI with peak RSS against 8 GB.
 # The table goes to stdout and to target/bench/<events>/results.md.
 # Every engine uses the same number of threads (BENCH_THREADS, default 2).
 # Exit status: 0 all numbers equal; 1 some number differs; 2 a rumlens query failed (the numbers
@@ -32,7 +34,7 @@ while [ $# -gt 0 ]; do
     --no-l2) do_l2=0; shift ;;
     --regen) regen=1; shift ;;
     --data-only) data_only=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -70,26 +72,27 @@ work=$target/bench/$events
 mkdir -p "$work"
 sessions=$(awk -v n="$events" 'BEGIN { printf "%d", n / 18.5 + 0.5 }')
 shard_events=1000000
-stamp="$work/data.stamp"
-# The data depends on the generator and on enrichment (for the enriched copy), not on the rest of
-# the binary: rebuilding rumlens for a query change keeps the (slow to make at 10M+) data.
-data_src=$(cat crates/engine/src/gen/*.rs crates/engine/src/enrich/*.rs crates/engine/src/schema.rs | sha256sum | cut -c1-16)
-want_stamp="events=$events sessions=$sessions seed=1 data-sources=$data_src"
-if [ "$regen" = 1 ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp" ]; then
+# The raw data depends on the generator only, the enriched copy also on import, enrichment and
+# the writer: rebuilding rumlens for a query change keeps the (slow to make at 10M+) data.
+src_hash() { cat "$@" | sha256sum | cut -c1-16; }
+raw_want="events=$events sessions=$sessions seed=1 gen=$(src_hash crates/engine/src/gen/*.rs crates/engine/src/schema.rs)"
+enriched_want="$raw_want enrich=$(src_hash crates/engine/src/enrich/*.rs crates/engine/src/import/*.rs crates/engine/src/export.rs)"
+# Above this many events the suite is the larger-than-memory one (bench/scale.py): raw shards only.
+scale_events=${BENCH_SCALE_EVENTS:-20000000}
+if [ "$regen" = 1 ] || [ ! -f "$work/raw.stamp" ] || [ "$(cat "$work/raw.stamp")" != "$raw_want" ]; then
   log "generate $events events ($sessions sessions) under $work"
-  rm -rf "$work/raw" "$work/raw.parquet" "$work/raw.ndjson" "$work/enriched.parquet" "$stamp"
+  rm -rf "$work/raw" "$work/raw.parquet" "$work/raw.ndjson" "$work/enriched.parquet" "$work"/*.stamp
   if [ "$events" -le 2000000 ]; then
     "$rumlens" gen --sessions "$sessions" --seed 1 --out "$work/raw.parquet"
     [ "$do_l2" = 1 ] && "$rumlens" gen --sessions "$sessions" --seed 1 --out "$work/raw.ndjson"
   else
-    # `gen` holds every row in memory (~2.4 GB per million events): shards of ~1M events.
+    # `gen` holds every row in memory (~2.4 GB per million events): shards of ~1M events,
+    # two at a time.
     k=$(( (events + shard_events - 1) / shard_events ))
     per=$(( (sessions + k - 1) / k ))
     mkdir -p "$work/raw"
-    for i in $(seq 1 "$k"); do
-      "$rumlens" gen --sessions "$per" --seed "$i" --out "$work/raw/part-$i.parquet"
-    done
-    if [ "$do_l2" = 1 ]; then
+    seq 1 "$k" | xargs -P 2 -I{} "$rumlens" gen --sessions "$per" --seed {} --out "$work/raw/part-{}.parquet"
+    if [ "$do_l2" = 1 ] && [ "$events" -le "$scale_events" ]; then
       # L2's input: a ~2 GB NDJSON export (three ~1M-event shards, one after the other).
       for i in 1 2 3; do
         "$rumlens" gen --sessions "$per" --seed "$i" --out "$work/l2-part.ndjson"
@@ -98,18 +101,29 @@ if [ "$regen" = 1 ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want_stamp"
       done
     fi
   fi
-  log "enriched Parquet for DuckDB and Polars (rumlens convert)"
-  raw_in=$work/raw.parquet
-  [ -d "$work/raw" ] && raw_in=$work/raw
-  "$rumlens" convert "$raw_in" --out "$work/enriched.parquet"
-  echo "$want_stamp" > "$stamp"
+  echo "$raw_want" > "$work/raw.stamp"
 fi
 raw_in=$work/raw.parquet
 [ -d "$work/raw" ] && raw_in=$work/raw
 enriched=$work/enriched.parquet
+if [ "$events" -le "$scale_events" ] && { [ ! -f "$work/enriched.stamp" ] || [ "$(cat "$work/enriched.stamp")" != "$enriched_want" ]; }; then
+  log "enriched Parquet for DuckDB and Polars (rumlens convert)"
+  "$rumlens" convert "$raw_in" --out "$enriched"
+  echo "$enriched_want" > "$work/enriched.stamp"
+fi
 if [ "$data_only" = 1 ]; then
   echo "data ready under ${work#"$root"/}" >&2
   exit 0
+fi
+
+if [ "$events" -gt "$scale_events" ]; then
+  log "larger than memory: Q1-Q4 through the CLI on ${raw_in#"$root"/} (bench/scale.py)"
+  set +e
+  "$py" bench/scale.py --rumlens "$rumlens" --dir "$raw_in" --events "$events" --out "$work/scale.json" | tee "$work/results.md"
+  status=${PIPESTATUS[0]}
+  set -e
+  echo "(also in $work/results.md)" >&2
+  exit "$status"
 fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -9,6 +9,8 @@ pub fn export(dir: &Path) -> Result<(), ExportError> {
     rumlens_report::bindings::export(dir)?;
     let cfg = Config::new().with_large_int("number").with_out_dir(dir);
     crate::service::DatasetInfo::export_all(&cfg)?;
+    crate::service::DatasetStorage::export_all(&cfg)?;
+    crate::service::StorageMode::export_all(&cfg)?;
     crate::progress::ImportProgress::export_all(&cfg)?;
     crate::recent::RecentFile::export_all(&cfg)?;
     crate::service::CacheInfo::export_all(&cfg)?;

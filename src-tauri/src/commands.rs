@@ -73,12 +73,20 @@ async fn open_paths<R: Runtime>(
 ) -> Result<DatasetInfo, AppError> {
     let label = window.label().to_string();
     let cancel = state.start_import(&label);
+    let budget = state.memory_budget;
     let (ds, info, mapping) = tauri::async_runtime::spawn_blocking(move || {
         let send = |p: ImportProgress| {
             // A closed channel (window gone) is not an import error.
             let _ = on_progress.send(p);
         };
-        let (ds, info) = service::open(&paths, sample, mapping.as_ref().map(|m| &m.mapping), &send, &cancel)?;
+        let (ds, info) = service::open(
+            &paths,
+            sample,
+            mapping.as_ref().map(|m| &m.mapping),
+            budget,
+            &send,
+            &cancel,
+        )?;
         if let (Some(m), Some(first)) = (&mapping, paths.first()) {
             if let Some(dir) = &m.remember_in {
                 // Like the recent list, a convenience: failing to save must not fail the open.

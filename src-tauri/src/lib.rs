@@ -7,6 +7,7 @@ pub mod error;
 pub mod export;
 pub mod export_commands;
 pub mod mappings;
+pub mod memory;
 pub mod progress;
 pub mod recent;
 pub mod service;
@@ -49,7 +50,10 @@ macro_rules! handlers {
 
 /// The app on any runtime (the real one, or the mock runtime in tests).
 pub fn app<R: Runtime>(builder: tauri::Builder<R>, startup_paths: Vec<String>) -> tauri::Builder<R> {
-    builder
-        .manage(AppState::with_startup_paths(startup_paths))
-        .invoke_handler(handlers!())
+    app_with_state(builder, AppState::with_startup_paths(startup_paths))
+}
+
+/// The app with a given state (tests: another memory budget).
+pub fn app_with_state<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder.manage(state).invoke_handler(handlers!())
 }

@@ -1,5 +1,5 @@
 //! Per-window state: the open dataset and where it came from, the newest query number of each
-//! view, the import's and the export's cancel flags.
+//! view, the import's and the export's cancel flags; the memory budget datasets open within.
 
 use crate::error::AppError;
 use rumlens_engine::import::Mapping;
@@ -24,18 +24,36 @@ struct WindowState {
     export_cancel: Arc<AtomicBool>,
 }
 
-#[derive(Default)]
 pub struct AppState {
     windows: Mutex<HashMap<String, WindowState>>,
     /// Paths given on the command line, opened by the UI at start.
     pub startup_paths: Vec<String>,
+    /// Bytes a dataset may take in memory; a larger one is streamed from its files (see
+    /// [`crate::memory`]).
+    pub memory_budget: u64,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::with_startup_paths(Vec::new())
+    }
 }
 
 impl AppState {
+    /// The state at start: the memory budget from this machine (or `RUMLENS_MEMORY_BUDGET_MB`).
     pub fn with_startup_paths(paths: Vec<String>) -> Self {
         AppState {
             windows: Mutex::default(),
             startup_paths: paths,
+            memory_budget: crate::memory::budget(),
+        }
+    }
+
+    /// The same state with another memory budget (bytes).
+    pub fn with_memory_budget(self, bytes: u64) -> Self {
+        AppState {
+            memory_budget: bytes,
+            ..self
         }
     }
 

@@ -2,10 +2,11 @@
 
 mod common;
 
-use common::{invoke, mobile, sample, window};
+use common::{invoke, mobile, sample, window, window_with_budget};
 use tauri::test::MockRuntime;
 use tauri::WebviewWindow;
 
+use rumlens_app::state::AppState;
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::{Dataset, Filter, OpenOptions};
 use serde_json::json;
@@ -195,14 +196,100 @@ fn cancelled_import_reports_cancelled() {
     let cancel = AtomicBool::new(true);
     let sent = std::sync::Mutex::new(Vec::new());
     let send = |p| sent.lock().unwrap().push(p);
-    match rumlens_app::service::open(&[sample()], false, None, &send, &cancel) {
+    match rumlens_app::service::open(&[sample()], false, None, u64::MAX, &send, &cancel) {
         Err(e) => assert_eq!(e.code, "cancelled"),
         Ok(_) => panic!("a cancelled import returned a dataset"),
     }
     let cancel = AtomicBool::new(false);
-    let (_, info) = rumlens_app::service::open(&[sample()], false, None, &send, &cancel).unwrap();
+    let (_, info) = rumlens_app::service::open(&[sample()], false, None, u64::MAX, &send, &cancel).unwrap();
     let sent = sent.into_inner().unwrap();
     let last = sent.last().unwrap();
     assert!(last.finished);
     assert_eq!(last.rows, Some(info.summary.rows));
+}
+
+/// The same sample, loaded into memory under the machine's budget and streamed from disk under
+/// a budget too small for it: the open says which, and the queries answer the same.
+#[test]
+fn over_the_memory_budget_the_dataset_streams_with_the_same_answers() {
+    // `open_sample`, which leaves the recent list (in the config dir) alone, on the committed
+    // sample; no other test opens the sample this way, so setting the variable races nothing.
+    std::env::set_var("RUMLENS_SAMPLE", sample());
+    // Default budget (RUMLENS_MEMORY_BUDGET_MB unset): the sample fits.
+    let (mem_app, mem) = window();
+    let info = invoke(&mem, "open_sample", json!({"onProgress": "__CHANNEL__:1"})).unwrap();
+    let storage = &info["storage"];
+    assert_eq!(storage["mode"], "memory", "{storage}");
+    assert!(storage["bytes"].as_u64().unwrap() > 0, "{storage}");
+    assert!(storage["budget_bytes"].as_u64().unwrap() > storage["bytes"].as_u64().unwrap());
+
+    // A budget nothing fits in.
+    let tiny = 1024;
+    let (disk_app, disk) = window_with_budget(tiny);
+    let streamed = invoke(&disk, "open_sample", json!({"onProgress": "__CHANNEL__:2"})).unwrap();
+    let storage = &streamed["storage"];
+    assert_eq!(storage["mode"], "streaming", "{storage}");
+    assert_eq!(storage["budget_bytes"], tiny);
+    let rows = info["summary"]["rows"].as_u64().unwrap();
+    assert_eq!(
+        storage["bytes"].as_u64(),
+        Some(rows * rumlens_engine::store::BYTES_PER_EVENT),
+        "estimated from the footer's rows: {storage}"
+    );
+    assert_eq!(streamed["summary"], info["summary"]);
+    assert_eq!(streamed["report"], info["report"]);
+    // What the windows hold is what they said.
+    use tauri::Manager;
+    let held = |app: &tauri::App<MockRuntime>| app.state::<AppState>().dataset("main").unwrap();
+    assert!(!held(&mem_app).is_streaming() && held(&mem_app).memory().is_some());
+    assert!(held(&disk_app).is_streaming() && held(&disk_app).memory().is_none());
+
+    for (cmd, args) in [
+        (
+            "breakdown",
+            json!({"seq": 1, "view": "breakdown", "filter": mobile(), "opts": {"metric": "lcp", "by": ["browser"], "event_type": null, "min_n": 1}}),
+        ),
+        ("overview", json!({"seq": 1, "view": "overview", "filter": mobile()})),
+        (
+            "errors",
+            json!({"seq": 1, "view": "errors", "filter": Filter::default(), "opts": {}}),
+        ),
+    ] {
+        let want = invoke(&mem, cmd, args.clone()).unwrap();
+        let got = invoke(&disk, cmd, args).unwrap();
+        let answered = ["rows", "vitals", "hotspots"]
+            .iter()
+            .any(|k| want[k].as_array().is_some_and(|a| !a.is_empty()));
+        assert!(answered, "{cmd} answered nothing: {want}");
+        assert_same(&got, &want, cmd);
+    }
+}
+
+/// `got` equals `want` but for the last bits of floats (sums in another order: means differ
+/// in the 16th digit between the engines).
+fn assert_same(got: &serde_json::Value, want: &serde_json::Value, path: &str) {
+    use serde_json::Value;
+    match (got, want) {
+        (Value::Number(g), Value::Number(w)) if g.is_f64() || w.is_f64() => {
+            let (g, w) = (g.as_f64().unwrap(), w.as_f64().unwrap());
+            assert!((g - w).abs() <= 1e-9 * w.abs().max(1.0), "{path}: {g} != {w}");
+        }
+        (Value::Array(g), Value::Array(w)) => {
+            assert_eq!(g.len(), w.len(), "{path}: length");
+            for (i, (g, w)) in g.iter().zip(w).enumerate() {
+                assert_same(g, w, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::Object(g), Value::Object(w)) => {
+            assert_eq!(
+                g.keys().collect::<Vec<_>>(),
+                w.keys().collect::<Vec<_>>(),
+                "{path}: keys"
+            );
+            for (k, w) in w {
+                assert_same(&g[k], w, &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(got, want, "{path}"),
+    }
 }

@@ -106,6 +106,24 @@ impl Dataset {
         })
     }
 
+    /// Rows stored in the input files when every input is Parquet (from their footers; rows
+    /// the import rejects included), `None` otherwise: a size known before reading any row.
+    pub fn stored_rows(&self) -> Option<u64> {
+        let mut total = 0u64;
+        for f in &self.report.files {
+            if f.format != import::FileFormat::Parquet {
+                return None;
+            }
+            total += import::parquet_rows(&f.path)?;
+        }
+        Some(total)
+    }
+
+    /// Memory [`Dataset::materialize`] would take, estimated from [`Dataset::stored_rows`].
+    pub fn memory_estimate(&self) -> Option<u64> {
+        self.stored_rows().map(|n| n * crate::store::BYTES_PER_EVENT)
+    }
+
     /// Bytes held in memory by a materialized dataset and its rows per event type.
     pub fn memory(&self) -> Option<(usize, Vec<(String, usize)>)> {
         self.store.as_ref().map(|s| (s.bytes(), s.rows()))

@@ -14,7 +14,7 @@ pub mod gen;
 pub mod import;
 pub mod schema;
 pub mod stats;
-mod store;
+pub mod store;
 pub mod table;
 
 pub use dataset::{Dataset, OpenOptions};

@@ -21,6 +21,10 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// Bytes a materialized event takes, for estimates before loading: measured on generated
+/// data (`bench/run.sh --events 10000000` prints it; docs/benchmarks.md), rounded up.
+pub const BYTES_PER_EVENT: u64 = 120;
+
 /// Rows per batch handed over by the streaming engine.
 const BATCH_ROWS: usize = 128 * 1024;
 /// Narrow a categorical to u8 / u16 below these counts, leaving room for values a filter adds.

@@ -17,7 +17,16 @@ pub fn sample() -> String {
 }
 
 pub fn window() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let app = rumlens_app::app(mock_builder(), vec![])
+    window_with(rumlens_app::state::AppState::default())
+}
+
+/// A mock app whose datasets open within `bytes` of memory (above it they stream).
+pub fn window_with_budget(bytes: u64) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    window_with(rumlens_app::state::AppState::default().with_memory_budget(bytes))
+}
+
+fn window_with(state: rumlens_app::state::AppState) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = rumlens_app::app_with_state(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("mock app");
     let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())

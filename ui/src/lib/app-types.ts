@@ -2,6 +2,8 @@
 // ./bindings/ like the engine's types. Import them from here.
 export type { AppError } from './bindings/AppError';
 export type { DatasetInfo } from './bindings/DatasetInfo';
+export type { DatasetStorage } from './bindings/DatasetStorage';
+export type { StorageMode } from './bindings/StorageMode';
 export type { ImportProgress } from './bindings/ImportProgress';
 export type { RecentFile } from './bindings/RecentFile';
 export type { MappingProposal } from './bindings/MappingProposal';

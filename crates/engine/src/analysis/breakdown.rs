@@ -1,12 +1,11 @@
 //! `breakdown`: percentiles of a metric by 0–3 dimensions, with Core Web Vitals rating
 //! shares and a distribution-free 95% confidence interval for p75.
 
-use super::{default_event_type, dimension, f64_col, i64_col, metric, of_event_type, str_col};
+use super::{default_event_type, dimension, groups, metric, of_event_type, str_col};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
 use crate::filter::Filter;
 use crate::schema::{cwv_thresholds, Thresholds};
-use crate::stats::Z95;
 use crate::table::{Table, ToTable, Value};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -118,70 +117,37 @@ pub fn breakdown(ds: &Dataset, filter: &Filter, opts: &BreakdownOptions) -> Resu
         .select(cols)
         .filter(col(m).is_not_null().and(col(m).is_nan().not()));
 
-    let q = |p: f64| col(m).quantile(lit(p), QuantileMethod::Linear);
-    let n = len().cast(DataType::Float64);
-    let sd = (n.clone() * lit(0.75 * 0.25)).sqrt();
-    let r = (n.clone() * lit(0.75) - lit(Z95) * sd.clone()).floor();
-    let s = (n * lit(0.75) + lit(Z95) * sd).ceil() + lit(1.0);
-    let mut aggs = vec![
-        len().alias("n"),
-        q(0.50).alias("p50"),
-        q(0.75).alias("p75"),
-        q(0.90).alias("p90"),
-        q(0.95).alias("p95"),
-        q(0.99).alias("p99"),
-        col(m).mean().alias("mean"),
-        order_stat(m, r).alias("ci_lo"),
-        order_stat(m, s).alias("ci_hi"),
-    ];
-    if let Some(t) = thresholds {
-        aggs.push(col(m).lt_eq(lit(t.good)).cast(DataType::Float64).mean().alias("good"));
-        aggs.push(col(m).gt(lit(t.poor)).cast(DataType::Float64).mean().alias("poor"));
-    }
-    let grouped = if by.is_empty() {
-        lf.select(aggs)
-    } else {
-        lf.group_by(by.iter().map(|d| col(*d)).collect::<Vec<_>>()).agg(aggs)
+    // The rows to summarise, then every statistic per group in one selection pass
+    // (analysis::groups).
+    let df = ds.run(lf)?;
+    let wanted = groups::Wanted {
+        quantiles: &[0.50, 0.75, 0.90, 0.95, 0.99],
+        ci: Some(0.75),
+        bands: thresholds.map(|t| (t.good, t.poor)),
     };
-    let df = ds.run(grouped)?;
-
-    let keys: Vec<Vec<Option<String>>> = by.iter().map(|d| str_col(&df, d)).collect::<Result<_>>()?;
-    let ns = i64_col(&df, "n")?;
-    let get = |name: &str| f64_col(&df, name);
-    let (p50, p75, p90, p95, p99, mean, lo, hi) = (
-        get("p50")?,
-        get("p75")?,
-        get("p90")?,
-        get("p95")?,
-        get("p99")?,
-        get("mean")?,
-        get("ci_lo")?,
-        get("ci_hi")?,
-    );
-    let (good, poor) = if thresholds.is_some() {
-        (get("good")?, get("poor")?)
-    } else {
-        (vec![None; df.height()], vec![None; df.height()])
-    };
-    let mut rows: Vec<BreakdownRow> = (0..df.height())
-        .map(|i| {
-            let n = ns[i].unwrap_or(0) as u64;
+    let (key_frame, stats) = groups::grouped(&df, &by, m, &wanted)?;
+    let keys: Vec<Vec<Option<String>>> = by.iter().map(|d| str_col(&key_frame, d)).collect::<Result<_>>()?;
+    let mut rows: Vec<BreakdownRow> = stats
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let q = |k: usize| s.quantiles.get(k).copied();
             BreakdownRow {
                 keys: keys.iter().map(|k| k[i].clone()).collect(),
-                n,
-                p50: p50[i],
-                p75: p75[i],
-                p90: p90[i],
-                p95: p95[i],
-                p99: p99[i],
-                mean: mean[i],
-                p75_ci_low: lo[i],
-                p75_ci_high: hi[i],
-                good: good[i],
-                needs_improvement: good[i].zip(poor[i]).map(|(g, p)| (1.0 - g - p).max(0.0)),
-                poor: poor[i],
-                rating: thresholds.zip(p75[i]).map(|(t, v)| rating(v, &t).to_string()),
-                low_n: n < opts.min_n,
+                n: s.n,
+                p50: q(0),
+                p75: q(1),
+                p90: q(2),
+                p95: q(3),
+                p99: q(4),
+                mean: Some(s.mean),
+                p75_ci_low: s.ci_low,
+                p75_ci_high: s.ci_high,
+                good: s.good,
+                needs_improvement: s.good.zip(s.poor).map(|(g, p)| (1.0 - g - p).max(0.0)),
+                poor: s.poor,
+                rating: thresholds.zip(q(1)).map(|(t, v)| rating(v, &t).to_string()),
+                low_n: s.n < opts.min_n,
             }
         })
         .filter(|r| r.n > 0)

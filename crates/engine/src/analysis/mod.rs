@@ -5,6 +5,7 @@ pub mod breakdown;
 pub mod compare;
 pub mod errors;
 pub mod funnel;
+pub mod groups;
 pub mod hist;
 pub mod overview;
 pub mod summary;

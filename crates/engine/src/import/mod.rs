@@ -106,6 +106,7 @@ pub struct Imported {
 }
 
 pub use cache::ImportCache;
+pub use parquet::parquet_rows;
 pub(crate) use parquet::value_checks;
 
 pub fn import(inputs: &[String], opts: ImportOptions<'_>) -> Result<Imported> {

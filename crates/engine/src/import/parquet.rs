@@ -124,6 +124,12 @@ pub(crate) fn marked_enriched(path: &Path) -> bool {
     })
 }
 
+/// Rows in a Parquet file, from its footer.
+pub fn parquet_rows(path: &Path) -> Option<u64> {
+    let file = std::fs::File::open(path).ok()?;
+    ParquetReader::new(file).num_rows().ok().map(|n| n as u64)
+}
+
 /// Negative or non-finite measures set to null (lazily: only the columns a query reads).
 fn sanitise(lf: LazyFrame) -> LazyFrame {
     lf.with_columns(

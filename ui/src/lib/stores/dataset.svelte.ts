@@ -24,6 +24,8 @@ class DatasetStore {
   cache = $state<CacheInfo | null>(null);
   /** The reject report banner was closed. */
   rejectsDismissed = $state(false);
+  /** The "streaming from disk" notice was closed (the dataset line still says so). */
+  storageDismissed = $state(false);
   /** Files no format recognised, with the shell's mapping proposal for the first: the mapping
    *  dialog is open while set. */
   mappingFor = $state<{ paths: string[]; proposal: MappingProposal } | null>(null);
@@ -57,6 +59,7 @@ class DatasetStore {
       const info = await start();
       this.info = info;
       this.rejectsDismissed = false;
+      this.storageDismissed = false;
       filters.clearAll();
       view.go('overview');
       return null;
