@@ -85,22 +85,6 @@ pub fn rating(v: f64, t: &Thresholds) -> &'static str {
     }
 }
 
-/// 1-based order statistic of the sorted group values, as an expression; null when the
-/// rank falls outside 1..=n.
-pub(crate) fn order_stat(m: &str, rank: Expr) -> Expr {
-    let n = len().cast(DataType::Float64);
-    when(rank.clone().gt_eq(lit(1.0)).and(rank.clone().lt_eq(n)))
-        .then(
-            col(m).sort(SortOptions::default()).get(
-                (rank - lit(1.0))
-                    .clip(lit(0.0), (len() - lit(1)).cast(DataType::Float64))
-                    .cast(IDX_DTYPE),
-                true,
-            ),
-        )
-        .otherwise(lit(NULL).cast(DataType::Float64))
-}
-
 pub fn breakdown(ds: &Dataset, filter: &Filter, opts: &BreakdownOptions) -> Result<Breakdown> {
     if opts.by.len() > 3 {
         return Err(EngineError::invalid("breakdown takes at most 3 dimensions"));

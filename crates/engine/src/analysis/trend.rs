@@ -1,14 +1,12 @@
 //! `trend`: a statistic of a metric per time bucket, optionally split by one dimension.
 
-use super::breakdown::order_stat;
 use super::{
-    bucket_label, default_event_type, dimension, f64_col, i64_col, metric, of_event_type, str_col, time_span, ts_ms,
-    Bucket,
+    bucket_label, default_event_type, dimension, f64_col, groups, i64_col, metric, of_event_type, str_col, time_span,
+    ts_ms, Bucket,
 };
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
 use crate::filter::{fmt_ts, Filter};
-use crate::stats::Z95;
 use crate::table::{Table, ToTable, Value};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -197,38 +195,60 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
     if let Some(b) = by {
         group.push(col(b));
     }
-    let mut aggs = vec![opts.stat.expr(m).alias("value"), len().alias("n")];
-    let ci = opts.ci.then(|| opts.stat.quantile()).flatten();
-    if let Some(p) = ci {
-        let n = len().cast(DataType::Float64);
-        let sd = (n.clone() * lit(p * (1.0 - p))).sqrt();
-        let r = (n.clone() * lit(p) - lit(Z95) * sd.clone()).floor();
-        let s = (n * lit(p) + lit(Z95) * sd).ceil() + lit(1.0);
-        aggs.push(order_stat(m, r).alias("ci_lo"));
-        aggs.push(order_stat(m, s).alias("ci_hi"));
-    }
-    let df = lf.group_by(group).agg(aggs).collect()?;
-    let (ci_lo, ci_hi) = match ci {
-        Some(_) => (f64_col(&df, "ci_lo")?, f64_col(&df, "ci_hi")?),
-        None => (vec![None; df.height()], vec![None; df.height()]),
+    let mut points = match opts.stat.quantile() {
+        // Percentiles (and their CI) per bucket from one selection pass per group.
+        Some(p) => {
+            let frame = lf.collect()?;
+            let wanted = groups::Wanted {
+                quantiles: &[p],
+                ci: opts.ci.then_some(p),
+                bands: None,
+            };
+            let mut keys = vec!["bucket"];
+            keys.extend(by);
+            let (key_frame, stats) = groups::grouped(&frame, &keys, m, &wanted)?;
+            let buckets = i64_col(&key_frame, "bucket")?;
+            let split = match by {
+                Some(b) => str_col(&key_frame, b)?,
+                None => vec![None; stats.len()],
+            };
+            stats
+                .into_iter()
+                .enumerate()
+                .map(|(i, st)| TrendPoint {
+                    bucket_ms: buckets[i].unwrap_or(0),
+                    key: split[i].clone(),
+                    value: st.quantiles.first().copied(),
+                    n: st.n,
+                    ci_low: st.ci_low,
+                    ci_high: st.ci_high,
+                })
+                .collect::<Vec<_>>()
+        }
+        None => {
+            let df = lf
+                .group_by(group)
+                .agg([opts.stat.expr(m).alias("value"), len().alias("n")])
+                .collect()?;
+            let buckets = i64_col(&df, "bucket")?;
+            let values = f64_col(&df, "value")?;
+            let ns = i64_col(&df, "n")?;
+            let keys = match by {
+                Some(b) => str_col(&df, b)?,
+                None => vec![None; df.height()],
+            };
+            (0..df.height())
+                .map(|i| TrendPoint {
+                    bucket_ms: buckets[i].unwrap_or(0),
+                    key: keys[i].clone(),
+                    value: values[i],
+                    n: ns[i].unwrap_or(0) as u64,
+                    ci_low: None,
+                    ci_high: None,
+                })
+                .collect()
+        }
     };
-    let buckets = i64_col(&df, "bucket")?;
-    let values = f64_col(&df, "value")?;
-    let ns = i64_col(&df, "n")?;
-    let keys = match by {
-        Some(b) => str_col(&df, b)?,
-        None => vec![None; df.height()],
-    };
-    let mut points: Vec<TrendPoint> = (0..df.height())
-        .map(|i| TrendPoint {
-            bucket_ms: buckets[i].unwrap_or(0),
-            key: keys[i].clone(),
-            value: values[i],
-            n: ns[i].unwrap_or(0) as u64,
-            ci_low: ci_lo[i],
-            ci_high: ci_hi[i],
-        })
-        .collect();
     fill_gaps(&mut points, width);
     let rank = |k: &Option<String>| order.iter().position(|o| o == k).unwrap_or(usize::MAX);
     points.sort_by(|a, b| rank(&a.key).cmp(&rank(&b.key)).then(a.bucket_ms.cmp(&b.bucket_ms)));
@@ -239,7 +259,7 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
         bucket_width_ms: width,
         by: by.map(str::to_string),
         event_type: event_type.map(str::to_string),
-        ci: ci.is_some(),
+        ci: opts.ci && opts.stat.quantile().is_some(),
         points,
         filter: filter.describe(),
     })
