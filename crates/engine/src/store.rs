@@ -361,6 +361,9 @@ mod tests {
         let want = canonical_sorted(wide.lazy())?;
         assert_eq!(back.height(), want.height());
         assert!(back.equals_missing(&want), "store differs from its input");
+        // A count over every part (Polars rewrites `select(len())` over a union as a u128 sum).
+        let all = store.lazy(None).select([len()]).collect()?;
+        assert_eq!(all.column("len")?.cast(&DataType::UInt64)?.u64()?.get(0), Some(n as u64));
         // Views only: the view part alone.
         let views = store.lazy(Some(&["view"])).select([len()]).collect()?;
         let want_views = want
