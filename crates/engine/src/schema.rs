@@ -350,7 +350,13 @@ pub fn markdown() -> String {
          outside 2000–2100 is rejected whole, with file, line, field and reason; other lines are kept.\n  \
          Parquet: a row with a missing or unknown `event_type` or a `ts` outside 2000–2100 is rejected the same\n  \
          way (line = row number); a negative or non-finite measure is set to null and counted by `summary`\n  \
-         (`invalid_values`); a file without `event_type`/`ts` or with a non-numeric measure column is an error.\n\n\
+         (`invalid_values`); a file without `event_type`/`ts` or with a non-numeric measure column is an error.\n\
+         - Parquet that rumlens wrote from a dataset (`rumlens convert`/`export`) carries the footer key\n  \
+         `rumlens.enriched`: its rows passed these checks and enrichment was applied, so opening it again\n  \
+         skips both. Plain writes (`rumlens gen`) carry no marker.\n\
+         - In memory (the app) the events are held per event type, each part without the columns it has\n  \
+         no values for; strings are Polars categoricals (u8/u16/u32 ids by distinct count), integers i32\n  \
+         where every value fits. Exports restore the types above.\n\n\
          | column | type | unit | group | origin | description |\n|---|---|---|---|---|---|\n",
     );
     for c in COLUMNS {
