@@ -449,7 +449,13 @@ fn run(args: &Args) -> Result<Value> {
     }))
 }
 
+/// mimalloc returns freed memory to the system where glibc's per-thread arenas keep it: after
+/// loading 10M events the process holds ~2 GB instead of ~6.5 GB (docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<()> {
+    rumlens_engine::configure_polars();
     let args = Args::parse();
     let out = run(&args)?;
     std::fs::write(&args.out, serde_json::to_string_pretty(&out)? + "\n")

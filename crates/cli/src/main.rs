@@ -511,7 +511,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// mimalloc returns freed memory to the system where glibc's per-thread arenas keep it: after
+/// loading 10M events the process holds ~2 GB instead of ~6.5 GB (docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
+    rumlens_engine::configure_polars();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,3 +20,15 @@ pub mod table;
 pub use dataset::{Dataset, OpenOptions};
 pub use error::{EngineError, Result};
 pub use filter::Filter;
+
+/// Process-wide Polars settings, for the binaries to call first thing (before any thread
+/// starts). The streaming Parquet reader prefetches one row group instead of several: on 10M
+/// events a streaming scan's peak memory drops from 2.6 GB to 1.0 GB and it runs no slower
+/// (docs/benchmarks.md). A value already in the environment wins.
+pub fn configure_polars() {
+    for (key, value) in [("POLARS_ROW_GROUP_PREFETCH_SIZE", "1")] {
+        if std::env::var_os(key).is_none() {
+            std::env::set_var(key, value);
+        }
+    }
+}

@@ -79,9 +79,10 @@ impl Store {
             .zip(&wide)
             .map(|(c, dt)| col(c.name).strict_cast(dt.clone()))
             .collect();
-
         let acc: Arc<Mutex<BTreeMap<String, Vec<DataFrame>>>> = Arc::default();
         let sink = acc.clone();
+        // Memory: the batches arrive already compact; the streaming engine holds the row groups
+        // it is decoding (see `configure_polars`).
         lf.select(casts)
             .sink_batches(
                 PlanCallback::new(move |df: DataFrame| {
@@ -94,26 +95,39 @@ impl Store {
             .collect_with_engine(Engine::Streaming)?;
         let batches = std::mem::take(&mut *acc.lock().map_err(|_| poisoned())?);
 
-        // Concatenate each part's batches into one chunk per column, dropping all-null columns.
+        // Concatenate each part's batches column by column (a column a batch dropped as all
+        // null comes back as nulls), one chunk per column; columns null in the whole part go.
         let mut parts: Vec<(String, Vec<Column>)> = Vec::new();
         for (event_type, dfs) in batches {
-            let mut cols: Vec<Option<Column>> = vec![None; COLUMNS.len()];
-            let mut it = dfs.into_iter();
-            let Some(first) = it.next() else { continue };
-            let mut df = first;
-            for next in it {
-                df.vstack_mut_owned(next)?;
-            }
-            let height = df.height();
-            for c in df.into_columns() {
-                let Some(i) = crate::schema::index_of(c.name()) else {
-                    continue;
-                };
-                if c.null_count() < height {
-                    cols[i] = Some(c.rechunk());
+            // Columns are taken out of the batches one at a time, so the batches' memory goes
+            // as the part's columns are built (never both in full).
+            let heights: Vec<usize> = dfs.iter().map(DataFrame::height).collect();
+            let height: usize = heights.iter().sum();
+            let mut pieces: Vec<Vec<Column>> = dfs.into_iter().map(DataFrame::into_columns).collect();
+            let mut cols = Vec::new();
+            for (def, dt) in COLUMNS.iter().zip(&wide) {
+                let mut acc: Option<Column> = None;
+                let mut any = false;
+                for (batch, h) in pieces.iter_mut().zip(&heights) {
+                    let piece = match batch.iter().position(|c| c.name() == def.name) {
+                        Some(k) => {
+                            any = true;
+                            batch.swap_remove(k)
+                        }
+                        None => Column::full_null(def.name.into(), *h, dt),
+                    };
+                    match acc.as_mut() {
+                        Some(a) => {
+                            a.append_owned(piece)?;
+                        }
+                        None => acc = Some(piece),
+                    }
+                }
+                if let Some(c) = acc.filter(|c| any && c.null_count() < height) {
+                    cols.push(c.rechunk());
                 }
             }
-            parts.push((event_type, cols.into_iter().flatten().collect()));
+            parts.push((event_type, cols));
         }
 
         // Narrow each column the same way in every part (the parts are concatenated).
@@ -254,6 +268,19 @@ fn split_batch(df: DataFrame, acc: &Mutex<BTreeMap<String, Vec<DataFrame>>>) -> 
             split.push((t.to_string(), df.filter(&mask)?));
         }
     }
+    // Columns without a value in this batch are not kept (a view has no resource fields…).
+    let split: Vec<(String, DataFrame)> = split
+        .into_iter()
+        .map(|(t, part)| {
+            let height = part.height();
+            let keep: Vec<Column> = part
+                .into_columns()
+                .into_iter()
+                .filter(|c| c.name() == "event_type" || c.null_count() < height)
+                .collect();
+            DataFrame::new(height, keep).map(|d| (t, d))
+        })
+        .collect::<PolarsResult<_>>()?;
     let mut acc = acc.lock().map_err(|_| poisoned())?;
     for (t, part) in split {
         acc.entry(t).or_default().push(part);
@@ -363,7 +390,10 @@ mod tests {
         assert!(back.equals_missing(&want), "store differs from its input");
         // A count over every part (Polars rewrites `select(len())` over a union as a u128 sum).
         let all = store.lazy(None).select([len()]).collect()?;
-        assert_eq!(all.column("len")?.cast(&DataType::UInt64)?.u64()?.get(0), Some(n as u64));
+        assert_eq!(
+            all.column("len")?.cast(&DataType::UInt64)?.u64()?.get(0),
+            Some(n as u64)
+        );
         // Views only: the view part alone.
         let views = store.lazy(Some(&["view"])).select([len()]).collect()?;
         let want_views = want

@@ -33,10 +33,19 @@ fn distinct(lf: &LazyFrame, cols: &[&str]) -> Result<DataFrame> {
         .unwrap_single())
 }
 
+/// A left join onto a small lookup table: the table is the build side, so the events stream
+/// through (an input larger than memory included) and keep their order.
+fn lookup_args(nulls_equal: bool) -> JoinArgs {
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.nulls_equal = nulls_equal;
+    args.build_side = Some(JoinBuildSide::ForceRight);
+    args.maintain_order = MaintainOrderJoin::Left;
+    args
+}
+
 fn left_join_on(lf: LazyFrame, other: DataFrame, keys: &[&str]) -> LazyFrame {
     let on: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
-    let mut args = JoinArgs::new(JoinType::Left);
-    args.nulls_equal = false;
+    let args = lookup_args(false);
     lf.join(other.lazy(), on.clone(), on, args)
 }
 
@@ -121,7 +130,7 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
             geo_df.lazy(),
             [col("_country_key")],
             [col("_country_key")],
-            JoinArgs::new(JoinType::Left),
+            lookup_args(false),
         )
         .with_columns(prefer_input(&["region", "subregion"]));
 
@@ -165,8 +174,7 @@ pub fn enrich(lf: LazyFrame, opts: &EnrichOptions) -> Result<LazyFrame> {
         .collect();
     let mut err_df = errs;
     err_df.with_column(Column::new("_d_fingerprint".into(), fps))?;
-    let mut args = JoinArgs::new(JoinType::Left);
-    args.nulls_equal = true;
+    let args = lookup_args(true);
     let on: Vec<Expr> = ERR_KEYS.iter().map(|k| col(*k)).collect();
     let lf = lf.join(err_df.lazy(), on.clone(), on, args).with_column(
         when(col("event_type").eq(lit("error")))
