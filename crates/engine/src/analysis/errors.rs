@@ -392,70 +392,70 @@ pub(crate) fn is_failed_call() -> Expr {
 
 /// API calls grouped by endpoint.
 fn api_failures(ds: &Dataset, lf: &LazyFrame, limit: usize) -> Result<Vec<ApiHotspot>> {
-    // The calls, brought into memory once (their URLs are read twice below).
-    let calls = ds.stage(lf.clone().filter(is_api_call()).select([
+    // Two passes that each hold little: calls counted per distinct (method, URL), and the
+    // failed calls themselves (a small share). Neither keeps every call in memory, so this
+    // also answers on a dataset streamed from disk.
+    let calls = lf.clone().filter(is_api_call());
+    let pairs = ds.run(
+        calls
+            .clone()
+            .group_by([col("method"), col("resource_url")])
+            .agg([len().alias("calls")]),
+    )?;
+    let failed = ds.run(calls.filter(is_failed_call().fill_null(lit(false))).select([
         col("method"),
         col("resource_url"),
         col("status_code"),
         col("session_id"),
         ts_ms().alias("t"),
     ]))?;
-    let distinct = calls
-        .clone()
-        .select([col("method"), col("resource_url")])
-        .unique(None, UniqueKeepStrategy::Any)
-        .collect()?;
-    let methods = str_col(&distinct, "method")?;
-    let urls = str_col(&distinct, "resource_url")?;
-    let endpoints: Vec<String> = methods
-        .iter()
-        .zip(&urls)
-        .map(|(m, u)| {
-            format!(
-                "{} {}",
-                m.as_deref().unwrap_or("GET"),
-                normalise_path(url_path(u.as_deref().unwrap_or("")))
-            )
-        })
-        .collect();
-    let mut map = distinct;
-    map.with_column(Column::new("endpoint".into(), endpoints))?;
-    let mut args = JoinArgs::new(JoinType::Left);
-    args.nulls_equal = true;
-    let failed = is_failed_call();
-    let joined = calls
-        .join(
-            map.lazy(),
-            [col("method"), col("resource_url")],
-            [col("method"), col("resource_url")],
-            args,
-        )
-        .with_column(failed.fill_null(lit(false)).alias("failed"))
-        .collect()?
-        .lazy();
-    let agg = joined
+    let endpoint_of = |df: &DataFrame| -> Result<Column> {
+        let methods = str_col(df, "method")?;
+        let urls = str_col(df, "resource_url")?;
+        let endpoints: Vec<String> = methods
+            .iter()
+            .zip(&urls)
+            .map(|(m, u)| {
+                format!(
+                    "{} {}",
+                    m.as_deref().unwrap_or("GET"),
+                    normalise_path(url_path(u.as_deref().unwrap_or("")))
+                )
+            })
+            .collect();
+        Ok(Column::new("endpoint".into(), endpoints))
+    };
+    let mut pairs = pairs;
+    pairs.with_column(endpoint_of(&pairs)?)?;
+    let mut failed = failed;
+    failed.with_column(endpoint_of(&failed)?)?;
+    let per_endpoint = pairs
+        .lazy()
+        .group_by([col("endpoint")])
+        .agg([col("calls").cast(DataType::Int64).sum().alias("calls")]);
+    let failed = failed.lazy();
+    let agg = failed
         .clone()
         .group_by([col("endpoint")])
         .agg([
-            len().alias("calls"),
-            col("failed").cast(DataType::Int64).sum().alias("failures"),
-            col("session_id")
-                .filter(col("failed"))
-                .drop_nulls()
-                .n_unique()
-                .alias("sessions"),
-            col("t").filter(col("failed")).min().alias("first"),
-            col("t").filter(col("failed")).max().alias("last"),
+            len().cast(DataType::Int64).alias("failures"),
+            col("session_id").drop_nulls().n_unique().alias("sessions"),
+            col("t").min().alias("first"),
+            col("t").max().alias("last"),
         ])
-        .filter(col("failures").gt(lit(0)))
+        .join(
+            per_endpoint,
+            [col("endpoint")],
+            [col("endpoint")],
+            JoinArgs::new(JoinType::Left),
+        )
         .sort_by_exprs(
             [col("failures"), col("endpoint")],
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
         )
         .limit(limit as IdxSize)
         .collect()?;
-    let statuses = joined
-        .filter(col("failed"))
+    let statuses = failed
         .group_by([col("endpoint"), col("status_code")])
         .agg([len().alias("n")])
         .sort_by_exprs(
