@@ -222,21 +222,32 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
     if opts.mode != FunnelMode::Strict {
         lf = lf.filter(any_step(&steps));
     }
+    // Sessions are made contiguous by sorting on a session number, not on the id text: string
+    // comparisons were 60% of this call at 10M events. A materialized dataset's ids are already
+    // numbered (categorical); text ids are numbered here, each hashed once.
+    const SID: &str = "__sid";
+    let sid = match lf.collect_schema()?.get("session_id") {
+        Some(dt) if dt.is_categorical() => col("session_id").to_physical(),
+        _ => col("session_id")
+            .cast(DataType::from_categories(Categories::random(
+                "rumlens-funnel".into(),
+                CategoricalPhysical::U32,
+            )))
+            .to_physical(),
+    };
+    let mut select: Vec<Expr> = cols
+        .iter()
+        .map(|c| match *c {
+            "ts" => col("ts").dt().timestamp(TimeUnit::Milliseconds),
+            // Text columns as plain strings (a materialized dataset holds categoricals), for
+            // the borrowed views below; only the rows left after the step filter are converted.
+            c => col(c).cast(DataType::String),
+        })
+        .collect();
+    select.push(sid.alias(SID));
     let df = lf
-        // Text columns as plain strings (a materialized dataset holds categoricals), for the
-        // borrowed views below; only the rows left after the step filter are converted.
-        .select(
-            cols.iter()
-                .map(|c| match *c {
-                    "ts" => col("ts").dt().timestamp(TimeUnit::Milliseconds),
-                    c => col(c).cast(DataType::String),
-                })
-                .collect::<Vec<_>>(),
-        )
-        .sort(
-            ["session_id", "ts"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        );
+        .select(select)
+        .sort([SID, "ts"], SortMultipleOptions::default().with_maintain_order(true));
     let df = ds.run(df)?;
     // Borrowed views of the columns: no copy of the strings.
     let text = |name: &str| -> Result<Vec<Option<&str>>> { Ok(df.column(name)?.str()?.iter().collect()) };
