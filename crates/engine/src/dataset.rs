@@ -142,13 +142,13 @@ impl Dataset {
     pub fn events(&self, filter: &Filter, types: Option<&[&str]>) -> Result<LazyFrame> {
         let lf = match (&self.store, types) {
             (Some(store), Some(_)) => store.lazy(types),
-            (None, Some(t)) => {
-                let t: Vec<String> = t.iter().map(|s| s.to_string()).collect();
-                let list = Series::new("types".into(), t);
-                self.lf
-                    .clone()
-                    .filter(col("event_type").is_in(lit(list).implode(false), false))
-            }
+            // Equalities, not `is_in`: the streaming engine runs a list membership as a join.
+            (None, Some(t)) => self.lf.clone().filter(
+                t.iter()
+                    .map(|t| col("event_type").eq(lit(t.to_string())))
+                    .reduce(Expr::or)
+                    .unwrap_or_else(|| lit(false)),
+            ),
             (_, None) => self.lf.clone(),
         };
         filter.apply(lf)
@@ -207,13 +207,6 @@ impl Dataset {
         };
         // One plan in, one frame out (`unwrap_single` fails only for `collect_all` plans).
         Ok(lf.collect_with_engine(engine)?.unwrap_single())
-    }
-
-    /// The rows an analysis works on (projected and filtered), brought into memory when the
-    /// dataset streams so the analysis's several passes do not each scan the files; an
-    /// in-memory dataset's plan is returned as it is.
-    pub fn stage(&self, lf: LazyFrame) -> Result<LazyFrame> {
-        Ok(if self.streaming { self.run(lf)?.lazy() } else { lf })
     }
 }
 
