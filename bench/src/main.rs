@@ -181,7 +181,7 @@ fn hotspots_json(e: &Errors) -> Value {
 
 fn distinct_values(ds: &Dataset, column: &str) -> Result<Vec<String>> {
     let df = ds
-        .lazy()
+        .lazy()?
         .select([col(column).drop_nulls().unique().sort(SortOptions::default())])
         .collect()?;
     let s = df.column(column)?.cast(&DataType::String)?;
@@ -229,7 +229,7 @@ fn run(args: &Args) -> Result<Value> {
         "rumlens-bench: in memory {:.0} MiB; rows per event type {parts:?}",
         frame_bytes as f64 / 1048576.0
     );
-    let events = ds.lazy().select([len().alias("n")]).collect()?;
+    let events = ds.lazy()?.select([len().alias("n")]).collect()?;
     let events = events.column("n")?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0);
     if events == 0 {
         bail!("no events in {}", args.raw.join(" "));

@@ -7,6 +7,7 @@ use crate::import::{self, ImportOptions, ImportReport, Progress};
 use crate::store::Store;
 use polars::prelude::*;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Default, Clone)]
 pub struct OpenOptions<'a> {
@@ -26,7 +27,13 @@ pub struct OpenOptions<'a> {
 
 #[derive(Clone)]
 pub struct Dataset {
-    lf: LazyFrame,
+    /// The enriched events: built on first use from `base` (enrichment scans the input for
+    /// its distinct values, which materializing does not need).
+    lf: Arc<OnceLock<LazyFrame>>,
+    /// The imported events, before enrichment.
+    base: LazyFrame,
+    /// How to enrich `base`; `None` when it needs no enrichment.
+    enrich: Option<Arc<EnrichOptions>>,
     /// The compact in-memory parts, once materialized.
     store: Option<std::sync::Arc<Store>>,
     /// Queries run on the streaming engine (never set once materialized).
@@ -62,13 +69,11 @@ impl Dataset {
         )?;
         // A file rumlens enriched is not enriched again (it would be the identity, after
         // scans of the user agent, URL and error columns).
-        let lf = if imported.enriched {
-            imported.lf
-        } else {
-            enrich::enrich(imported.lf, &EnrichOptions { page_rules })?
-        };
+        let enrich = (!imported.enriched).then(|| Arc::new(EnrichOptions { page_rules }));
         Ok(Dataset {
-            lf,
+            lf: Arc::default(),
+            base: imported.lf,
+            enrich,
             store: None,
             streaming: opts.streaming,
             raw: imported.raw,
@@ -79,9 +84,10 @@ impl Dataset {
     /// A dataset over an already canonical frame (enriched here).
     pub fn from_frame(df: DataFrame) -> Result<Self> {
         let raw = df.lazy();
-        let lf = enrich::enrich(raw.clone(), &EnrichOptions::default())?;
         Ok(Dataset {
-            lf,
+            lf: Arc::default(),
+            base: raw.clone(),
+            enrich: Some(Arc::default()),
             store: None,
             streaming: false,
             raw,
@@ -96,10 +102,14 @@ impl Dataset {
         if self.store.is_some() {
             return Ok(self);
         }
-        let store = Store::build(self.lf)?;
+        // Enriched on the way, by category ids (no scans for distinct values, no joins).
+        let store = Store::build(self.base, self.enrich.as_deref())?;
+        let lf = store.lazy(None);
         Ok(Dataset {
-            lf: store.lazy(None),
-            store: Some(std::sync::Arc::new(store)),
+            lf: Arc::new(OnceLock::from(lf.clone())),
+            base: lf,
+            enrich: None,
+            store: Some(Arc::new(store)),
             streaming: false,
             raw: self.raw,
             report: self.report,
@@ -129,12 +139,21 @@ impl Dataset {
         self.store.as_ref().map(|s| (s.bytes(), s.rows()))
     }
 
-    pub fn lazy(&self) -> LazyFrame {
-        self.lf.clone()
+    /// The enriched events (the plan; nothing is read).
+    pub fn lazy(&self) -> Result<LazyFrame> {
+        if let Some(lf) = self.lf.get() {
+            return Ok(lf.clone());
+        }
+        let lf = match &self.enrich {
+            Some(opts) => enrich::enrich(self.base.clone(), opts)?,
+            None => self.base.clone(),
+        };
+        // Another thread may have built it meanwhile: either plan is the same.
+        Ok(self.lf.get_or_init(|| lf).clone())
     }
 
     pub fn filtered(&self, filter: &Filter) -> Result<LazyFrame> {
-        filter.apply(self.lf.clone())
+        filter.apply(self.lazy()?)
     }
 
     /// Events of the given types (all when `None`) passing `filter`. A materialized dataset
@@ -143,13 +162,13 @@ impl Dataset {
         let lf = match (&self.store, types) {
             (Some(store), Some(_)) => store.lazy(types),
             // Equalities, not `is_in`: the streaming engine runs a list membership as a join.
-            (None, Some(t)) => self.lf.clone().filter(
+            (None, Some(t)) => self.lazy()?.filter(
                 t.iter()
                     .map(|t| col("event_type").eq(lit(t.to_string())))
                     .reduce(Expr::or)
                     .unwrap_or_else(|| lit(false)),
             ),
-            (_, None) => self.lf.clone(),
+            (_, None) => self.lazy()?,
         };
         filter.apply(lf)
     }
@@ -189,7 +208,7 @@ impl Dataset {
 
     /// Every event, collected (canonical columns, in-memory dtypes).
     pub fn collect(&self) -> Result<DataFrame> {
-        self.run(self.lf.clone())
+        self.run(self.lazy()?)
     }
 
     /// Whether queries stream over the files instead of reading them into memory.

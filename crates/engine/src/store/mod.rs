@@ -9,17 +9,22 @@
 //! - a column holding one value on every row (the part's event type, a single app or
 //!   environment) is kept as that value, not as a column.
 //!
-//! The parts are built by the streaming engine in batches, so the peak is the compact result
-//! plus a few batches of strings, never the whole table as strings. Analyses that know their
-//! event type ([`Store::lazy`] with `types`) read only those parts.
+//! [`Store::build`] reads the events once on the streaming engine; each batch becomes compact
+//! pieces as it arrives (`collect`), so the rows never exist as strings all together. The
+//! enrichment (`enrich`) is then computed per distinct value on the category ids and filled in
+//! while the parts are assembled: no scans for distinct values, no joins. Analyses that know
+//! their event type ([`Store::lazy`] with `types`) read only those parts.
 
+mod collect;
+mod enrich;
+
+use crate::enrich::EnrichOptions;
 use crate::error::Result;
 use crate::schema::{Kind, COLUMNS};
+use collect::{Collector, Piece, NO_ID};
 use polars::prelude::*;
-use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 /// Bytes a materialized event takes, for estimates before loading: measured on generated
 /// data (`bench/run.sh --events 10000000` prints it; docs/benchmarks.md), rounded up.
@@ -30,6 +35,9 @@ const BATCH_ROWS: usize = 128 * 1024;
 /// Narrow a categorical to u8 / u16 below these counts, leaving room for values a filter adds.
 const U8_CATS: usize = 128;
 const U16_CATS: usize = 32 * 1024;
+
+/// A string column's categories and their mapping.
+type Cats = (Arc<Categories>, Arc<CategoricalMapping>);
 
 #[derive(Clone)]
 pub(crate) struct Store {
@@ -62,91 +70,106 @@ fn categorical(name: &str, namespace: &PlSmallStr, physical: CategoricalPhysical
 }
 
 impl Store {
-    /// Collect the canonical (enriched) frame `lf` into parts.
-    pub fn build(lf: LazyFrame) -> Result<Store> {
+    /// Collect the canonical frame `lf` into parts, enriching it on the way when `enrich` is
+    /// given (`lf` not enriched yet; see [`enrich`]).
+    pub fn build(lf: LazyFrame, enrich: Option<&EnrichOptions>) -> Result<Store> {
         let namespace = fresh_namespace();
-        let wide: Vec<DataType> = COLUMNS
+        // Categories hold their mapping weakly: the mappings are kept here.
+        let mut cats: Vec<Option<Cats>> = COLUMNS
             .iter()
-            .map(|c| match c.kind {
-                k if is_string(k) && c.name != "event_type" => {
-                    categorical(c.name, &namespace, CategoricalPhysical::U32)
-                }
-                k => crate::schema::dtype(k),
+            .map(|c| {
+                (is_string(c.kind) && c.name != "event_type").then(|| {
+                    let cats = Categories::new(c.name.into(), namespace.clone(), CategoricalPhysical::U32);
+                    let map = cats.mapping();
+                    (cats, map)
+                })
             })
             .collect();
-        let casts: Vec<Expr> = COLUMNS
-            .iter()
-            .zip(&wide)
-            .map(|(c, dt)| col(c.name).strict_cast(dt.clone()))
-            .collect();
-        let acc: Arc<Mutex<BTreeMap<String, Vec<DataFrame>>>> = Arc::default();
-        let sink = acc.clone();
-        // Memory: the batches arrive already compact; the streaming engine holds the row groups
-        // it is decoding (see `configure_polars`).
-        lf.select(casts)
+        let maps = cats.iter().map(|c| c.as_ref().map(|c| c.1.clone())).collect();
+        let collector = Arc::new(Collector::new(maps));
+        let sink = collector.clone();
+        let order: Vec<Expr> = COLUMNS.iter().map(|c| col(c.name)).collect();
+        // Memory: the batches become compact pieces as they arrive; the streaming engine holds
+        // the row groups it is decoding (see `configure_polars`).
+        lf.select(order)
             .sink_batches(
                 PlanCallback::new(move |df: DataFrame| {
-                    split_batch(df, &sink)?;
+                    sink.add(df)?;
                     Ok(false)
                 }),
                 true,
                 NonZeroUsize::new(BATCH_ROWS),
             )?
             .collect_with_engine(Engine::Streaming)?;
-        let batches = std::mem::take(&mut *acc.lock().map_err(|_| poisoned())?);
+        let parts = std::mem::take(&mut *collector.parts.lock().map_err(|_| poisoned())?);
+        let enrichment = match enrich {
+            Some(opts) => Some(enrich::build(&parts, &mut cats, opts, &namespace)?),
+            None => None,
+        };
 
-        // Concatenate each part's batches column by column (a column a batch dropped as all
-        // null comes back as nulls), one chunk per column; columns null in the whole part go.
-        let mut parts: Vec<(String, Vec<Column>)> = Vec::new();
-        for (event_type, dfs) in batches {
-            // Columns are taken out of the batches one at a time, so the batches' memory goes
-            // as the part's columns are built (never both in full).
-            let heights: Vec<usize> = dfs.iter().map(DataFrame::height).collect();
-            let height: usize = heights.iter().sum();
-            let mut pieces: Vec<Vec<Column>> = dfs.into_iter().map(DataFrame::into_columns).collect();
-            let mut cols = Vec::new();
-            for (def, dt) in COLUMNS.iter().zip(&wide) {
-                let mut acc: Option<Column> = None;
-                let mut any = false;
-                for (batch, h) in pieces.iter_mut().zip(&heights) {
-                    let piece = match batch.iter().position(|c| c.name() == def.name) {
-                        Some(k) => {
-                            any = true;
-                            batch.swap_remove(k)
-                        }
-                        None => Column::full_null(def.name.into(), *h, dt),
-                    };
-                    match acc.as_mut() {
-                        Some(a) => {
-                            a.append_owned(piece)?;
-                        }
-                        None => acc = Some(piece),
-                    }
+        // In-memory dtypes: categoricals as narrow as their final category count allows.
+        let mut dtypes: Vec<DataType> = Vec::with_capacity(COLUMNS.len());
+        for (def, c) in COLUMNS.iter().zip(&cats) {
+            dtypes.push(match c {
+                Some((c, map)) => {
+                    let wide = DataType::Categorical(c.clone(), map.clone());
+                    narrow_categorical(def.name, &wide)?.unwrap_or(wide)
                 }
-                if let Some(c) = acc.filter(|c| any && c.null_count() < height) {
-                    cols.push(c.rechunk());
-                }
-            }
-            parts.push((event_type, cols));
+                None => crate::schema::dtype(def.kind),
+            });
         }
 
-        // Narrow each column the same way in every part (the parts are concatenated).
-        let mut dtypes = wide;
+        // Each part's columns from its pieces, one column at a time; columns null in the
+        // whole part go.
+        let mut built: Vec<(String, Vec<Column>)> = Vec::with_capacity(parts.len());
+        for (event_type, pieces) in parts {
+            let height: usize = pieces.first().map_or(0, |p| p.iter().map(Piece::len).sum());
+            let mut sources: Vec<Option<Vec<u32>>> = (0..COLUMNS.len()).map(|_| None).collect();
+            let mut cols = Vec::new();
+            for (i, (def, col_pieces)) in COLUMNS.iter().zip(pieces).enumerate() {
+                if def.name == "event_type" {
+                    continue;
+                }
+                let column = if cats[i].is_some() {
+                    let mut ids = Vec::with_capacity(height);
+                    for p in &col_pieces {
+                        match p {
+                            Piece::Ids(x) => x.extend_into(&mut ids),
+                            other => ids.extend(std::iter::repeat_n(NO_ID, other.len())),
+                        }
+                    }
+                    drop(col_pieces);
+                    if let Some(e) = &enrichment {
+                        if e.is_source(i) {
+                            sources[i] = Some(ids.clone());
+                        }
+                        e.apply(i, &event_type, &mut ids, &sources);
+                    }
+                    ids.iter()
+                        .any(|&v| v != NO_ID)
+                        .then(|| categorical_column(def.name, &ids, &dtypes[i]))
+                        .transpose()?
+                } else {
+                    values_column(def.name, col_pieces, &dtypes[i])?
+                };
+                cols.extend(column);
+            }
+            built.push((event_type, cols));
+        }
+        let mut parts = built;
+
+        // Integers narrowed the same way in every part (the parts are concatenated).
         for (i, def) in COLUMNS.iter().enumerate() {
-            let present = || {
-                parts
-                    .iter()
-                    .flat_map(|(_, cols)| cols.iter().filter(|c| c.name() == def.name))
-            };
-            let narrow = match def.kind {
-                Kind::Int => narrow_int(present())?,
-                k if is_string(k) && def.name != "event_type" => narrow_categorical(def.name, &dtypes[i])?,
-                _ => None,
-            };
-            if let Some(dt) = narrow {
+            if def.kind != Kind::Int {
+                continue;
+            }
+            let present = parts
+                .iter()
+                .flat_map(|(_, cols)| cols.iter().filter(|c| c.name() == def.name));
+            if let Some(dt) = narrow_int(present)? {
                 for (_, cols) in parts.iter_mut() {
                     for c in cols.iter_mut().filter(|c| c.name() == def.name) {
-                        *c = recast(c, &dt)?;
+                        *c = c.cast(&dt)?;
                     }
                 }
                 dtypes[i] = dt;
@@ -164,7 +187,7 @@ impl Store {
                 .alias("event_type");
             let mut consts = vec![("event_type".to_string(), et_value)];
             let mut kept = Vec::with_capacity(cols.len());
-            for c in cols.into_iter().filter(|c| c.name() != "event_type") {
+            for c in cols {
                 match constant(&c)? {
                     Some(e) => consts.push((c.name().to_string(), e)),
                     None => kept.push(c),
@@ -246,41 +269,6 @@ fn poisoned() -> PolarsError {
     PolarsError::ComputeError("a batch collector panicked".into())
 }
 
-/// Route the rows of one batch to their event type's part.
-fn split_batch(df: DataFrame, acc: &Mutex<BTreeMap<String, Vec<DataFrame>>>) -> PolarsResult<()> {
-    let types = df.column("event_type")?.str()?.clone();
-    let mut distinct: Vec<&str> = types.iter().flatten().collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let mut split = Vec::with_capacity(distinct.len());
-    if distinct.len() == 1 && types.null_count() == 0 {
-        split.push((distinct[0].to_string(), df));
-    } else {
-        for t in distinct {
-            let mask = types.equal(t);
-            split.push((t.to_string(), df.filter(&mask)?));
-        }
-    }
-    // Columns without a value in this batch are not kept (a view has no resource fields…).
-    let split: Vec<(String, DataFrame)> = split
-        .into_iter()
-        .map(|(t, part)| {
-            let height = part.height();
-            let keep: Vec<Column> = part
-                .into_columns()
-                .into_iter()
-                .filter(|c| c.name() == "event_type" || c.null_count() < height)
-                .collect();
-            DataFrame::new(height, keep).map(|d| (t, d))
-        })
-        .collect::<PolarsResult<_>>()?;
-    let mut acc = acc.lock().map_err(|_| poisoned())?;
-    for (t, part) in split {
-        acc.entry(t).or_default().push(part);
-    }
-    Ok(())
-}
-
 /// Int32 when every value of every part fits.
 fn narrow_int<'a>(cols: impl Iterator<Item = &'a Column>) -> Result<Option<DataType>> {
     for c in cols {
@@ -319,15 +307,49 @@ fn narrow_categorical(name: &str, wide: &DataType) -> Result<Option<DataType>> {
     Ok(Some(DataType::from_categories(narrow)))
 }
 
-/// Re-type a column: integers by a cast; categoricals by re-labelling their ids (same ids).
-fn recast(c: &Column, to: &DataType) -> Result<Column> {
-    if !to.is_categorical() {
-        return Ok(c.cast(to)?);
+/// A categorical column from u32 ids ([`NO_ID`] for nulls) in `dtype`'s physical width.
+fn categorical_column(name: &str, ids: &[u32], dtype: &DataType) -> Result<Column> {
+    let validity = ids
+        .contains(&NO_ID)
+        .then(|| BooleanChunked::from_iter_values(PlSmallStr::EMPTY, ids.iter().map(|&v| v != NO_ID)));
+    let validity = validity
+        .as_ref()
+        .and_then(|b| b.downcast_iter().next())
+        .map(|a| a.values().clone());
+    let phys: Series = match dtype.cat_physical()? {
+        CategoricalPhysical::U8 => {
+            UInt8Chunked::from_vec_validity(name.into(), ids.iter().map(|&v| v as u8).collect(), validity).into_series()
+        }
+        CategoricalPhysical::U16 => {
+            UInt16Chunked::from_vec_validity(name.into(), ids.iter().map(|&v| v as u16).collect(), validity)
+                .into_series()
+        }
+        CategoricalPhysical::U32 => UInt32Chunked::from_vec_validity(name.into(), ids.to_vec(), validity).into_series(),
+    };
+    Ok(Series::from_cats_and_dtype(&phys, dtype, true)
+        .map_err(|e| e.context(format!("column {name}").into()))?
+        .into())
+}
+
+/// A column from its pieces (all-null pieces as nulls); `None` when no piece has a value.
+fn values_column(name: &str, pieces: Vec<Piece>, dtype: &DataType) -> Result<Option<Column>> {
+    if !pieces.iter().any(|p| matches!(p, Piece::Values(_))) {
+        return Ok(None);
     }
-    let s = c.as_materialized_series();
-    let phys = s.to_physical_repr();
-    let ids = phys.cast(&DataType::from(to.cat_physical()?))?;
-    Ok(Series::from_cats_and_dtype(&ids, to, true)?.into())
+    let mut acc: Option<Series> = None;
+    for p in pieces {
+        let s = match p {
+            Piece::Values(s) => s,
+            other => Series::full_null(name.into(), other.len(), dtype),
+        };
+        match acc.as_mut() {
+            Some(a) => {
+                a.append_owned(s)?;
+            }
+            None => acc = Some(s),
+        }
+    }
+    Ok(acc.map(|s| s.rechunk().into_column()))
 }
 
 /// The column as a literal when it holds one non-null value on every row.
@@ -370,17 +392,19 @@ mod tests {
         wide.replace("transfer_bytes", Column::new("transfer_bytes".into(), bytes))?;
         let rel: Vec<String> = (0..n).map(|i| format!("r{}", i % 300)).collect();
         wide.replace("release", Column::new("release".into(), rel))?;
-        let store = Store::build(wide.clone().lazy())?;
+        let store = Store::build(wide.clone().lazy(), None)?;
         let dt = |name: &str| store.dtypes[schema_index(name)].clone();
         assert_eq!(dt("transfer_bytes"), DataType::Int64);
         assert_eq!(dt("screen_w"), DataType::Int32);
         assert_eq!(dt("release").cat_physical()?, CategoricalPhysical::U16);
         assert_eq!(dt("device_type").cat_physical()?, CategoricalPhysical::U8);
-        let store = Store::build(wide.clone().lazy())?;
+        let store = Store::build(wide.clone().lazy(), None)?;
         let back = canonical_sorted(store.lazy(None))?;
         let want = canonical_sorted(wide.lazy())?;
         assert_eq!(back.height(), want.height());
-        assert!(back.equals_missing(&want), "store differs from its input");
+        for c in want.columns() {
+            assert!(back.column(c.name())?.equals_missing(c), "column {} differs", c.name());
+        }
         // A count over every part (Polars rewrites `select(len())` over a union as a u128 sum).
         let all = store.lazy(None).select([len()]).collect()?;
         assert_eq!(
@@ -399,6 +423,55 @@ mod tests {
             .select([len()])
             .collect()?;
         assert!(views.equals(&want_views));
+        Ok(())
+    }
+
+    /// Enriched while collected, by ids: the same frame as the lazy enrichment's joins, with
+    /// input values that win, lower-case and unknown countries, missing user agents and URLs.
+    #[test]
+    fn store_enrichment_equals_the_joins() -> Result<()> {
+        let mut raw = generate(&GenOptions {
+            sessions: 200,
+            seed: 11,
+        })?;
+        let n = raw.height();
+        let pick = |k: usize, every: usize| (0..n).map(move |i| i % every == k);
+        let text = |name: &str, f: &dyn Fn(usize, Option<&str>) -> Option<String>| -> Result<Column> {
+            let c = raw.column(name)?.str()?.clone();
+            let v: Vec<Option<String>> = c.iter().enumerate().map(|(i, v)| f(i, v)).collect();
+            Ok(Column::new(name.into(), v))
+        };
+        let country = text("country", &|i, v| match i % 7 {
+            0 => v.map(str::to_lowercase),
+            1 => Some("zz".into()),
+            2 => None,
+            _ => v.map(str::to_string),
+        })?;
+        let ua = text("user_agent", &|i, v| {
+            (i % 13 != 0).then(|| v.map(str::to_string)).flatten()
+        })?;
+        let url = text("url", &|i, v| (i % 17 != 0).then(|| v.map(str::to_string)).flatten())?;
+        let device: Vec<Option<&str>> = pick(0, 5).map(|b| b.then_some("robot")).collect();
+        let region: Vec<Option<&str>> = pick(3, 9).map(|b| b.then_some("Atlantis")).collect();
+        let group: Vec<Option<&str>> = pick(1, 6).map(|b| b.then_some("/fixed")).collect();
+        let fp: Vec<Option<&str>> = pick(2, 4).map(|b| b.then_some("given-fp")).collect();
+        raw.replace("country", country)?;
+        raw.replace("user_agent", ua)?;
+        raw.replace("url", url)?;
+        raw.replace("device_type", Column::new("device_type".into(), device))?;
+        raw.replace("region", Column::new("region".into(), region))?;
+        raw.replace("page_group", Column::new("page_group".into(), group))?;
+        raw.replace("fingerprint", Column::new("fingerprint".into(), fp))?;
+
+        let opts = EnrichOptions::default();
+        let joined = canonical_sorted(crate::enrich::enrich(raw.clone().lazy(), &opts)?)?;
+        let store = Store::build(raw.lazy(), Some(&opts))?;
+        let by_ids = canonical_sorted(store.lazy(None))?;
+        assert_eq!(by_ids.height(), joined.height());
+        for c in joined.columns() {
+            let mine = by_ids.column(c.name())?;
+            assert!(mine.equals_missing(c), "column {} differs", c.name());
+        }
         Ok(())
     }
 

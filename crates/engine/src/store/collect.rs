@@ -1,0 +1,229 @@
+//! The streaming pass of [`super::Store::build`]: every batch the engine hands over is split
+//! by event type and turned into compact pieces at once, so the rows never exist as strings
+//! all together.
+//!
+//! Strings become category ids in one mapping per column. A batch read from Parquet has each
+//! row group's dictionary decoded once, its rows pointing at it with identical 16-byte views,
+//! so a row costs one integer hash; only a view not seen yet in the chunk looks the string up.
+//! The ids are kept in the narrowest width the column's category count allows at that moment
+//! (an id never changes, so earlier narrow pieces stay valid as the count grows).
+
+use crate::schema::COLUMNS;
+use polars::prelude::*;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// Id of a null in the u32 form of a column.
+pub(super) const NO_ID: u32 = u32::MAX;
+
+/// Category ids of one batch, the null being the width's maximum.
+pub(super) enum Ids {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+impl Ids {
+    /// The narrowest width for ids below `count`, the maximum kept for the null.
+    fn narrow(ids: Vec<u32>, count: usize) -> Ids {
+        let null = |v: u32, max| if v == NO_ID { max } else { v };
+        if count < u8::MAX as usize {
+            Ids::U8(ids.into_iter().map(|v| null(v, u8::MAX as u32) as u8).collect())
+        } else if count < u16::MAX as usize {
+            Ids::U16(ids.into_iter().map(|v| null(v, u16::MAX as u32) as u16).collect())
+        } else {
+            Ids::U32(ids)
+        }
+    }
+
+    /// Append the ids in their u32 form ([`NO_ID`] for nulls).
+    pub(super) fn extend_into(&self, out: &mut Vec<u32>) {
+        match self {
+            Ids::U8(v) => out.extend(v.iter().map(|&x| if x == u8::MAX { NO_ID } else { x as u32 })),
+            Ids::U16(v) => out.extend(v.iter().map(|&x| if x == u16::MAX { NO_ID } else { x as u32 })),
+            Ids::U32(v) => out.extend_from_slice(v),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Ids::U8(v) => v.len(),
+            Ids::U16(v) => v.len(),
+            Ids::U32(v) => v.len(),
+        }
+    }
+}
+
+/// One batch's rows of one column of one part.
+pub(super) enum Piece {
+    /// A string column's category ids.
+    Ids(Ids),
+    /// Any other column.
+    Values(Series),
+    /// No value in these many rows.
+    Null(usize),
+}
+
+impl Piece {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Piece::Ids(ids) => ids.len(),
+            Piece::Values(s) => s.len(),
+            Piece::Null(n) => *n,
+        }
+    }
+}
+
+/// Pieces per event type, per canonical column (in `COLUMNS` order), per batch.
+pub(super) type Parts = BTreeMap<String, Vec<Vec<Piece>>>;
+
+pub(super) struct Collector {
+    /// The category mapping of each string column (`None` for the others and the event type).
+    pub maps: Vec<Option<Arc<CategoricalMapping>>>,
+    pub parts: Mutex<Parts>,
+}
+
+fn poisoned() -> PolarsError {
+    PolarsError::ComputeError("a batch collector panicked".into())
+}
+
+impl Collector {
+    pub fn new(maps: Vec<Option<Arc<CategoricalMapping>>>) -> Self {
+        Collector {
+            maps,
+            parts: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Split one batch by event type into pieces. Rows without an event type are dropped.
+    pub fn add(&self, df: DataFrame) -> PolarsResult<()> {
+        let types = df.column("event_type")?.as_materialized_series().str()?.clone();
+        let (names, rows) = split_rows(&types);
+        if names.is_empty() {
+            return Ok(());
+        }
+        let whole = names.len() == 1 && types.null_count() == 0;
+        let idx: Vec<IdxCa> = rows
+            .into_iter()
+            .map(|r| IdxCa::from_vec(PlSmallStr::EMPTY, r))
+            .collect();
+        // Column by column, in parallel: each column has its own mapping.
+        let cols: Vec<Vec<Piece>> = COLUMNS
+            .par_iter()
+            .enumerate()
+            .map(|(i, def)| {
+                let s = df.column(def.name)?.as_materialized_series();
+                match &self.maps[i] {
+                    Some(map) => {
+                        let ids = encode(s.str()?, map)?;
+                        let count = map.num_cats_upper_bound();
+                        let split: Vec<Vec<u32>> = if whole {
+                            vec![ids]
+                        } else {
+                            idx.iter()
+                                .map(|ix| ix.into_no_null_iter().map(|r| ids[r as usize]).collect())
+                                .collect()
+                        };
+                        Ok(split
+                            .into_iter()
+                            .map(|part| {
+                                if part.iter().all(|&v| v == NO_ID) {
+                                    Piece::Null(part.len())
+                                } else {
+                                    Piece::Ids(Ids::narrow(part, count))
+                                }
+                            })
+                            .collect())
+                    }
+                    None if def.name == "event_type" => Ok(idx.iter().map(|ix| Piece::Null(ix.len())).collect()),
+                    None => idx
+                        .iter()
+                        .map(|ix| {
+                            let part = if whole { s.clone() } else { s.take(ix)? };
+                            Ok(if part.null_count() == part.len() {
+                                Piece::Null(part.len())
+                            } else {
+                                Piece::Values(part)
+                            })
+                        })
+                        .collect(),
+                }
+            })
+            .collect::<PolarsResult<_>>()?;
+        // Transpose to part → column → piece.
+        let mut by_part: Vec<Vec<Piece>> = names.iter().map(|_| Vec::with_capacity(COLUMNS.len())).collect();
+        for col in cols {
+            for (p, piece) in col.into_iter().enumerate() {
+                by_part[p].push(piece);
+            }
+        }
+        let mut parts = self.parts.lock().map_err(|_| poisoned())?;
+        for (name, pieces) in names.into_iter().zip(by_part) {
+            let entry = parts
+                .entry(name)
+                .or_insert_with(|| (0..COLUMNS.len()).map(|_| Vec::new()).collect());
+            for (acc, piece) in entry.iter_mut().zip(pieces) {
+                acc.push(piece);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The distinct event types of a batch and each one's row numbers.
+fn split_rows(types: &StringChunked) -> (Vec<String>, Vec<Vec<IdxSize>>) {
+    let mut index: PlHashMap<&str, usize> = PlHashMap::new();
+    let mut names = Vec::new();
+    let mut rows: Vec<Vec<IdxSize>> = Vec::new();
+    for (r, t) in types.iter().enumerate() {
+        let Some(t) = t else { continue };
+        let k = *index.entry(t).or_insert_with(|| {
+            names.push(t.to_string());
+            rows.push(Vec::new());
+            names.len() - 1
+        });
+        rows[k].push(r as IdxSize);
+    }
+    (names, rows)
+}
+
+/// Category ids of a string column, inserting values the mapping does not have yet.
+pub(super) fn encode(ca: &StringChunked, map: &CategoricalMapping) -> PolarsResult<Vec<u32>> {
+    let mut out = Vec::with_capacity(ca.len());
+    let mut seen: PlHashMap<u128, u32> = PlHashMap::new();
+    for (arr, chunk) in ca.downcast_iter().zip(ca.chunks()) {
+        // Views are only comparable within one array (they point into its buffers).
+        seen.clear();
+        // A column Parquet stored plainly (too many values for a dictionary) has a view per
+        // row: repeated values are found by their text before the shared mapping is asked.
+        let mut by_text: PlHashMap<&str, u32> = PlHashMap::new();
+        let views = arr.views();
+        let validity = chunk.validity();
+        for (i, view) in views.iter().enumerate() {
+            if validity.is_some_and(|v| !v.get_bit(i)) {
+                out.push(NO_ID);
+                continue;
+            }
+            let key = view.as_u128();
+            let id = match seen.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let text = arr.value(i);
+                    let id = match by_text.get(text) {
+                        Some(&id) => id,
+                        None => {
+                            let id = map.insert_cat(text)?;
+                            by_text.insert(text, id);
+                            id
+                        }
+                    };
+                    seen.insert(key, id);
+                    id
+                }
+            };
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
