@@ -1,7 +1,7 @@
 //! `errors`: error hotspots grouped by fingerprint, and failed API calls by endpoint.
 
 use super::trend::OTHER;
-use super::{dimension, i64_col, str_col, ts_ms, Bucket};
+use super::{codes, dimension, hotspots, i64_col, str_col, ts_ms, Bucket};
 use crate::dataset::Dataset;
 use crate::enrich::page::{normalise_path, url_path};
 use crate::error::Result;
@@ -178,63 +178,9 @@ fn heatmap(errs: &LazyFrame, fingerprint: &str) -> Result<Heatmap> {
     })
 }
 
-/// (fingerprint, split value)
-type GroupKey = (String, Option<String>);
-
-fn first_i64(df: &DataFrame, c: &str) -> Result<Option<i64>> {
-    Ok(i64_col(df, c)?.first().copied().flatten())
-}
-
-/// Top values of `column` per (fingerprint, key) group.
-fn top_values(errs: &LazyFrame, keys: &[&str], column: &str, top: usize) -> Result<HashMap<GroupKey, Vec<Count>>> {
-    // The counted column under its own name: it may also be the split (`--by page_group`).
-    const VALUE: &str = "__value";
-    let mut group: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
-    group.push(col(column).alias(VALUE));
-    let df = errs
-        .clone()
-        .group_by(group)
-        .agg([len().alias("n")])
-        .sort_by_exprs(
-            [col("n"), col(VALUE)],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([true, false])
-                .with_nulls_last(true),
-        )
-        .collect()?;
-    let fps = str_col(&df, "fingerprint")?;
-    let split = if keys.len() > 1 {
-        str_col(&df, keys[1])?
-    } else {
-        vec![None; df.height()]
-    };
-    let vals = str_col(&df, VALUE)?;
-    let ns = i64_col(&df, "n")?;
-    let mut out: HashMap<(String, Option<String>), Vec<Count>> = HashMap::new();
-    for i in 0..df.height() {
-        let e = out
-            .entry((fps[i].clone().unwrap_or_default(), split[i].clone()))
-            .or_default();
-        if e.len() < top {
-            e.push(Count {
-                value: vals[i].clone(),
-                count: ns[i].unwrap_or(0) as u64,
-            });
-        }
-    }
-    Ok(out)
-}
-
 pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Errors> {
     let by = opts.by.as_deref().map(dimension).transpose()?;
-    let lf = ds.filtered(filter)?;
-    let totals = ds.run(lf.select([
-        col("session_id").drop_nulls().n_unique().alias("sessions"),
-        ts_ms().min().alias("lo"),
-        ts_ms().max().alias("hi"),
-    ]))?;
-    let total_sessions = first_i64(&totals, "sessions")?.unwrap_or(0) as u64;
-    let span = first_i64(&totals, "lo")?.zip(first_i64(&totals, "hi")?);
+    let (total_sessions, span) = codes::sessions_and_span(ds, ds.filtered(filter)?)?;
     let width = opts.bucket.resolve(span.map_or(0, |(lo, hi)| hi - lo));
     let first_bucket = span.map_or(0, |(lo, _)| lo.div_euclid(width) * width);
     let n_buckets = span.map_or(0, |(_, hi)| {
@@ -251,114 +197,47 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         col("browser"),
     ];
     if let Some(b) = by {
-        if !["page_group", "browser", "error_type"].contains(&b) {
+        if ![
+            "page_group",
+            "browser",
+            "error_type",
+            "error_message",
+            "fingerprint",
+            "session_id",
+        ]
+        .contains(&b)
+        {
             cols.push(col(b));
         }
     }
-    let errs = ds
-        .run(
-            ds.events(filter, Some(&["error"]))?
-                .select(cols)
-                .with_column(col("fingerprint").fill_null(lit("(no fingerprint)"))),
-        )?
-        .lazy();
-    let mut keys = vec!["fingerprint"];
-    if let Some(b) = by {
-        keys.push(b);
-    }
-    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
-    let groups = errs
-        .clone()
-        .group_by(key_exprs.clone())
-        .agg([
-            len().alias("count"),
-            col("session_id").drop_nulls().n_unique().alias("sessions"),
-            ts_ms().min().alias("first"),
-            ts_ms().max().alias("last"),
-            // Lexically first, so the example does not depend on row order.
-            col("error_type").min().alias("error_type"),
-            col("error_message").min().alias("example"),
-        ])
-        // Ties in count by fingerprint, then split value: an order that does not depend on rows.
-        .sort_by_exprs(
-            [
-                col("count"),
-                col("fingerprint"),
-                col(*keys.last().unwrap_or(&"fingerprint")),
-            ],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([true, false, false])
-                .with_nulls_last(true),
-        )
-        .collect()?;
-    let total_errors: u64 = i64_col(&groups, "count")?.into_iter().flatten().sum::<i64>() as u64;
-    let groups = groups.head(Some(opts.limit));
-    let pages = top_values(&errs, &keys, "page_group", opts.top)?;
-    let browsers = top_values(&errs, &keys, "browser", opts.top)?;
-    let mut bucket_keys = key_exprs.clone();
-    bucket_keys.push((ts_ms().floor_div(lit(width)) * lit(width)).alias("bucket"));
-    let per_bucket = errs.clone().group_by(bucket_keys).agg([len().alias("n")]).collect()?;
-    let mut trends: HashMap<GroupKey, Vec<u64>> = HashMap::new();
-    {
-        let fps = str_col(&per_bucket, "fingerprint")?;
-        let split = match by {
-            Some(b) => str_col(&per_bucket, b)?,
-            None => vec![None; per_bucket.height()],
-        };
-        let b = i64_col(&per_bucket, "bucket")?;
-        let n = i64_col(&per_bucket, "n")?;
-        for i in 0..per_bucket.height() {
-            let v = trends
-                .entry((fps[i].clone().unwrap_or_default(), split[i].clone()))
-                .or_insert_with(|| vec![0; n_buckets]);
-            let idx = ((b[i].unwrap_or(first_bucket) - first_bucket) / width) as usize;
-            if let Some(slot) = v.get_mut(idx) {
-                *slot += n[i].unwrap_or(0) as u64;
-            }
-        }
-    }
-    let fps = str_col(&groups, "fingerprint")?;
-    let split = match by {
-        Some(b) => str_col(&groups, b)?,
-        None => vec![None; groups.height()],
-    };
-    let (count, sessions, first, last) = (
-        i64_col(&groups, "count")?,
-        i64_col(&groups, "sessions")?,
-        i64_col(&groups, "first")?,
-        i64_col(&groups, "last")?,
-    );
-    let (types, examples) = (str_col(&groups, "error_type")?, str_col(&groups, "example")?);
-    let hotspots: Vec<ErrorHotspot> = (0..groups.height())
-        .map(|i| {
-            let k = (fps[i].clone().unwrap_or_default(), split[i].clone());
-            let s = sessions[i].unwrap_or(0) as u64;
-            ErrorHotspot {
-                fingerprint: k.0.clone(),
-                key: k.1.clone(),
-                error_type: types[i].clone(),
-                example_message: examples[i].clone(),
-                count: count[i].unwrap_or(0) as u64,
-                sessions: s,
-                session_share: if total_sessions > 0 {
-                    s as f64 / total_sessions as f64
-                } else {
-                    0.0
-                },
-                first_seen_ms: first[i].unwrap_or(0),
-                last_seen_ms: last[i].unwrap_or(0),
-                top_pages: pages.get(&k).cloned().unwrap_or_default(),
-                top_browsers: browsers.get(&k).cloned().unwrap_or_default(),
-                trend: trends.remove(&k).unwrap_or_else(|| vec![0; n_buckets]),
-            }
-        })
-        .collect();
+    let errs = ds.run(ds.events(filter, Some(&["error"]))?.select(cols))?;
+    let (total_errors, hotspots) = hotspots::hotspots(
+        &errs,
+        &hotspots::Spec {
+            by,
+            limit: opts.limit,
+            top: opts.top,
+            width,
+            first_bucket,
+            n_buckets,
+            total_sessions,
+        },
+    )?;
     let heatmap_fp = opts.heatmap_for.clone().or_else(|| {
         opts.heatmap_top
             .unwrap_or(false)
             .then(|| hotspots.first().map(|h| h.fingerprint.clone()))
             .flatten()
     });
+    let heatmap = match heatmap_fp.as_deref() {
+        Some(fp) => {
+            let errs = errs
+                .lazy()
+                .with_column(col("fingerprint").fill_null(lit(hotspots::NO_FINGERPRINT)));
+            Some(heatmap(&errs, fp)?)
+        }
+        None => None,
+    };
     Ok(Errors {
         total_errors,
         total_sessions,
@@ -371,7 +250,7 @@ pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Err
         } else {
             Vec::new()
         },
-        heatmap: heatmap_fp.as_deref().map(|fp| heatmap(&errs, fp)).transpose()?,
+        heatmap,
         filter: filter.describe(),
     })
 }

@@ -2,11 +2,13 @@
 //! options and returns a typed, serialisable result that also renders as a table.
 
 pub mod breakdown;
+mod codes;
 pub mod compare;
 pub mod errors;
 pub mod funnel;
 pub mod groups;
 pub mod hist;
+mod hotspots;
 pub mod overview;
 pub mod summary;
 pub mod trend;
