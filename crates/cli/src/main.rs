@@ -430,7 +430,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(output::emit(common.format, &title, &r, None)?)
         }
         Command::Convert { common, out } => {
-            let (ds, f) = (common.open()?, common.filter()?);
+            // Materialized: enriched on category ids (faster than the lazy joins), and the
+            // events come out grouped by event type, so a query for one type skips the other
+            // types' row groups by their statistics.
+            let (ds, f) = (common.open()?.materialize()?, common.filter()?);
             let mut df = ds.canonical(&f)?.collect()?;
             write_dataset_events(&mut df, &out)?;
             eprintln!("wrote {} events to {}", df.height(), out.display());

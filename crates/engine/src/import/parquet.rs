@@ -48,8 +48,10 @@ pub(super) fn scan(
 ) -> Result<(LazyFrame, LazyFrame, u64)> {
     let lf = scan_conformed(file, mapping)?;
     if mapping.is_none() && marked_enriched(&file.path) {
-        // Written by rumlens from a dataset: its rows passed these checks when imported.
-        return Ok((sanitise(lf.clone()), lf, 0));
+        // Written by rumlens from a dataset: its rows passed these checks and its invalid
+        // measures were nulled when imported. Not re-checking them also lets filters on
+        // measures reach the scan.
+        return Ok((lf.clone(), lf, 0));
     }
     let checks = row_checks();
     let Some(any_bad) = checks.iter().map(|(_, e, _)| e.clone()).reduce(|a, b| a.or(b)) else {
@@ -248,6 +250,11 @@ pub(crate) fn conform(
 fn conform_column(name: &str, dt: &DataType, kind: Kind) -> std::result::Result<Expr, String> {
     let target = schema::dtype(kind);
     let c = col(name);
+    if *dt == target {
+        // No cast: a cast, even to the same type, keeps filters on the column from being
+        // pushed into the Parquet scan (where row-group statistics skip what cannot match).
+        return Ok(c);
+    }
     Ok(match kind {
         Kind::Timestamp => match dt {
             DataType::Datetime(_, _) => c
