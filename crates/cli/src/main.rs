@@ -14,7 +14,7 @@ use rumlens_engine::analysis::{
     trend::{trend, Stat, TrendOptions},
     Bucket,
 };
-use rumlens_engine::export::{write_dataset_events, write_events};
+use rumlens_engine::export::{sink_dataset_parquet, write_dataset_events, write_events, OutFormat};
 use rumlens_engine::filter::parse_time;
 use rumlens_engine::gen::{generate, GenOptions};
 use rumlens_engine::import::{suggest_mapping, ImportCache, Mapping};
@@ -430,13 +430,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(output::emit(common.format, &title, &r, None)?)
         }
         Command::Convert { common, out } => {
-            // Materialized: enriched on category ids (faster than the lazy joins), and the
-            // events come out grouped by event type, so a query for one type skips the other
-            // types' row groups by their statistics.
-            let (ds, f) = (common.open()?.materialize()?, common.filter()?);
-            let mut df = ds.canonical(&f)?.collect()?;
-            write_dataset_events(&mut df, &out)?;
-            eprintln!("wrote {} events to {}", df.height(), out.display());
+            // The rows keep their input order (materializing would group them by event type,
+            // which compresses worse: a session's events are no longer side by side).
+            let (ds, f) = (common.open()?, common.filter()?);
+            let rows = if OutFormat::from_path(&out)? == OutFormat::Parquet {
+                // Streamed: a few batches in memory at a time, whatever the size.
+                sink_dataset_parquet(ds.canonical(&f)?, &out)?
+            } else {
+                let mut df = ds.canonical(&f)?.collect()?;
+                write_dataset_events(&mut df, &out)?;
+                df.height() as u64
+            };
+            eprintln!("wrote {rows} events to {}", out.display());
             Ok(())
         }
         Command::Report {

@@ -41,6 +41,19 @@ impl OutFormat {
 
 /// Write `path` atomically with `write`.
 pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    atomic_file(path, |file| {
+        let mut w = BufWriter::new(file);
+        write(&mut w)?;
+        w.flush().map_err(|e| EngineError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })
+    })
+}
+
+/// Write `path` atomically: `fill` writes a temporary file in the same directory (through an
+/// owned handle), which then replaces `path`.
+fn atomic_file(path: &Path, fill: impl FnOnce(std::fs::File) -> Result<()>) -> Result<()> {
     let io = |e: std::io::Error| EngineError::Io {
         path: path.to_path_buf(),
         source: e,
@@ -49,16 +62,12 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".rumlens-")
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(io)?;
-    {
-        let mut w = BufWriter::new(tmp.as_file_mut());
-        write(&mut w)?;
-        w.flush().map_err(io)?;
-    }
+    fill(tmp.as_file().try_clone().map_err(io)?)?;
     // tempfile creates 0600 files: keep the replaced file's permissions, else the usual 0644.
     #[cfg(unix)]
     {
@@ -71,6 +80,46 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// Rows per row group of [`sink_dataset_parquet`].
+const SINK_ROWS: usize = 256 * 1024;
+
+/// Stream a dataset's canonical events (`lf`) into the Parquet file `path`, marked like
+/// [`write_dataset_events`]: batch by batch on the streaming engine, so memory holds a few
+/// batches however many events there are. Returns the rows written.
+pub fn sink_dataset_parquet(lf: LazyFrame, path: &Path) -> Result<u64> {
+    use std::num::NonZeroUsize;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Mutex;
+    let schema = lf.clone().collect_schema()?;
+    let rows = Arc::new(AtomicU64::new(0));
+    let panicked = || PolarsError::ComputeError("the Parquet writer panicked".into());
+    atomic_file(path, |file| {
+        let writer = ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_key_value_metadata(Some(marker()))
+            .batched(&schema)?;
+        let shared = Arc::new(Mutex::new(writer));
+        let (sink, count) = (shared.clone(), rows.clone());
+        lf.sink_batches(
+            PlanCallback::new(move |df: DataFrame| {
+                sink.lock().map_err(|_| panicked())?.write_batch(&df)?;
+                count.fetch_add(df.height() as u64, Ordering::Relaxed);
+                Ok(false)
+            }),
+            true,
+            NonZeroUsize::new(SINK_ROWS),
+        )?
+        .collect_with_engine(Engine::Streaming)?;
+        shared.lock().map_err(|_| panicked())?.finish()?;
+        Ok(())
+    })?;
+    Ok(rows.load(Ordering::Relaxed))
+}
+
+fn marker() -> KeyValueMetadata {
+    KeyValueMetadata::from_static(vec![(ENRICHED_KEY.to_string(), ENRICHED_VERSION.to_string())])
 }
 
 /// Parquet key-value metadata marking a file rumlens wrote from a dataset: every row passed
@@ -93,11 +142,9 @@ pub fn write_dataset_events(df: &mut DataFrame, path: &Path) -> Result<()> {
 fn write(df: &mut DataFrame, path: &Path, enriched: bool) -> Result<()> {
     match OutFormat::from_path(path)? {
         OutFormat::Parquet => write_atomic(path, |w| {
-            let marker = enriched
-                .then(|| KeyValueMetadata::from_static(vec![(ENRICHED_KEY.to_string(), ENRICHED_VERSION.to_string())]));
             ParquetWriter::new(w)
                 .with_compression(ParquetCompression::Zstd(None))
-                .with_key_value_metadata(marker)
+                .with_key_value_metadata(enriched.then(marker))
                 .finish(df)?;
             Ok(())
         }),

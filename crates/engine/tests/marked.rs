@@ -1,9 +1,10 @@
 //! A Parquet file rumlens wrote from a dataset carries a marker; opening it skips the row
 //! checks and enrichment and gives the same answers as the dataset it was written from.
 
+use polars::prelude::*;
 use rumlens_engine::analysis::breakdown::{breakdown, BreakdownOptions};
 use rumlens_engine::analysis::errors::{errors, ErrorsOptions};
-use rumlens_engine::export::{write_dataset_events, write_events};
+use rumlens_engine::export::{sink_dataset_parquet, write_dataset_events, write_events};
 use rumlens_engine::gen::{generate, GenOptions};
 use rumlens_engine::import::{import, ImportOptions};
 use rumlens_engine::{Dataset, Filter, OpenOptions};
@@ -46,6 +47,23 @@ fn dataset_parquet_is_marked_and_reopens_identically() {
         format!("{:?}", errors(&ds, &f, &e)),
         format!("{:?}", errors(&again, &f, &e))
     );
+    // Streamed out: the same rows in the same order, marked too.
+    let streamed = dir.path().join("streamed.parquet");
+    let rows = sink_dataset_parquet(ds.canonical(&f).expect("lazy"), &streamed).expect("sink");
+    assert_eq!(rows as usize, df.height());
+    assert!(imported_enriched(&streamed), "a streamed dataset file is marked");
+    let back = LazyFrame::scan_parquet(
+        PlRefPath::try_from_path(&streamed).expect("path"),
+        ScanArgsParquet::default(),
+    )
+    .expect("scan")
+    .collect()
+    .expect("read");
+    assert!(
+        back.equals_missing(&df),
+        "streamed file differs from the dataset's events"
+    );
+    std::fs::remove_file(&streamed).expect("remove");
     // A folder mixing marked and unmarked files is enriched as a whole.
     assert!(
         !import(&[dir.path().display().to_string()], ImportOptions::default())
