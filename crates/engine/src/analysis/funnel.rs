@@ -8,6 +8,7 @@
 //! - `ordered` (default): in order, other events allowed between;
 //! - `any`: a session reaches step k when it has events for steps 1..k, in any order.
 
+use super::codes::{coded, Coded, NONE};
 use super::dimension;
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
@@ -235,38 +236,50 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
             )))
             .to_physical(),
     };
-    let mut select: Vec<Expr> = cols
+    let select: Vec<Expr> = cols
         .iter()
         .map(|c| match *c {
             "ts" => col("ts").dt().timestamp(TimeUnit::Milliseconds),
-            // Text columns as plain strings (a materialized dataset holds categoricals), for
-            // the borrowed views below; only the rows left after the step filter are converted.
-            c => col(c).cast(DataType::String),
+            // Text columns as they are: compared below as integer codes (a materialized
+            // dataset's category ids), not as strings.
+            c => col(c),
         })
+        .chain([sid.alias(SID)])
         .collect();
-    select.push(sid.alias(SID));
     let df = lf
         .select(select)
         .sort([SID, "ts"], SortMultipleOptions::default().with_maintain_order(true));
     let df = ds.run(df)?;
-    // Borrowed views of the columns: no copy of the strings.
-    let text = |name: &str| -> Result<Vec<Option<&str>>> { Ok(df.column(name)?.str()?.iter().collect()) };
-    let sessions = text("session_id")?;
+    let series = |name: &str| -> Result<&Series> { Ok(df.column(name)?.as_materialized_series()) };
+    let sessions: Vec<Option<u32>> = series(SID)?.cast(&DataType::UInt32)?.u32()?.iter().collect();
     let ts: Vec<Option<i64>> = df.column("ts")?.i64()?.iter().collect();
-    let etype = text("event_type")?;
-    let pages = text("page_group")?;
-    let urls = text("url")?;
-    let mut col_values: BTreeMap<&str, Vec<Option<&str>>> = BTreeMap::new();
-    for s in &steps {
-        if let Step::Column { column, .. } = s {
-            if !col_values.contains_key(column) {
-                col_values.insert(column, text(column)?);
-            }
-        }
+    let etype = coded(series("event_type")?)?;
+    let pages = coded(series("page_group")?)?;
+    let urls = coded(series("url")?)?;
+    let view = etype.code_of("view");
+    // Each step as a test on codes: its value's code in the column (none: it never matches);
+    // a URL pattern is matched once per distinct URL.
+    enum Test<'a> {
+        Page(Option<u32>),
+        Column(Coded<'a>, Option<u32>),
+        Url(&'a Regex),
     }
+    let mut tests: Vec<Test> = Vec::with_capacity(steps.len());
+    for s in &steps {
+        tests.push(match s {
+            Step::Page(p) => Test::Page(pages.code_of(p)),
+            Step::Url(re) => Test::Url(re),
+            Step::Column { column, value } => {
+                let c = coded(series(column)?)?;
+                let code = c.code_of(value);
+                Test::Column(c, code)
+            }
+        });
+    }
+    let mut url_match: PlHashMap<(usize, u32), bool> = PlHashMap::new();
     let split = match by {
-        Some(_) => text(KEY)?,
-        None => vec![None; df.height()],
+        Some(_) => Some(coded(series(KEY)?)?),
+        None => None,
     };
     let n_steps = steps.len();
     let mut reach: BTreeMap<Option<String>, Reach> = BTreeMap::new();
@@ -275,15 +288,22 @@ pub fn funnel(ds: &Dataset, filter: &Filter, opts: &FunnelOptions) -> Result<Fun
         let sid = sessions[i];
         let mut j = i;
         let mut seq: Vec<(i64, Vec<bool>)> = Vec::new();
-        let key: Option<String> = split[i].map(str::to_string);
+        let key: Option<String> = split.as_ref().and_then(|c| c.text(c.ids[i])).map(str::to_string);
         while j < df.height() && sessions[j] == sid {
-            let is_view = etype[j] == Some("view");
-            let m: Vec<bool> = steps
+            let is_view = view.is_some_and(|v| etype.ids[j] == v);
+            let m: Vec<bool> = tests
                 .iter()
-                .map(|s| match s {
-                    Step::Page(p) => is_view && pages[j] == Some(p.as_str()),
-                    Step::Url(re) => is_view && urls[j].is_some_and(|u| re.is_match(u)),
-                    Step::Column { column, value } => col_values[column][j] == Some(value.as_str()),
+                .enumerate()
+                .map(|(k, t)| match t {
+                    Test::Page(code) => is_view && code.is_some_and(|c| pages.ids[j] == c),
+                    Test::Column(c, code) => code.is_some_and(|code| c.ids[j] == code),
+                    Test::Url(re) => {
+                        is_view
+                            && urls.ids[j] != NONE
+                            && *url_match
+                                .entry((k, urls.ids[j]))
+                                .or_insert_with(|| urls.text(urls.ids[j]).is_some_and(|u| re.is_match(u)))
+                    }
                 })
                 .collect();
             // Views always enter the sequence (so `strict` means consecutive page views);
