@@ -96,8 +96,10 @@ impl Collector {
         }
     }
 
-    /// Split one batch by event type into pieces. Rows without an event type are dropped.
-    pub fn add(&self, df: DataFrame) -> PolarsResult<()> {
+    /// Split one batch by event type into pieces of the columns `cols` (indices into
+    /// `COLUMNS`; the batch holds `event_type` and these). Rows without an event type are
+    /// dropped. The event type's own pieces (row counts) are kept when `cols` lists it.
+    pub fn add(&self, df: DataFrame, cols: &[usize]) -> PolarsResult<()> {
         let types = df.column("event_type")?.as_materialized_series().str()?.clone();
         let (names, rows) = split_rows(&types);
         if names.is_empty() {
@@ -109,10 +111,10 @@ impl Collector {
             .map(|r| IdxCa::from_vec(PlSmallStr::EMPTY, r))
             .collect();
         // Column by column, in parallel: each column has its own mapping.
-        let cols: Vec<Vec<Piece>> = COLUMNS
+        let pieces: Vec<Vec<Piece>> = cols
             .par_iter()
-            .enumerate()
-            .map(|(i, def)| {
+            .map(|&i| {
+                let def = &COLUMNS[i];
                 let s = df.column(def.name)?.as_materialized_series();
                 match &self.maps[i] {
                     Some(map) => {
@@ -151,20 +153,17 @@ impl Collector {
                 }
             })
             .collect::<PolarsResult<_>>()?;
-        // Transpose to part → column → piece.
-        let mut by_part: Vec<Vec<Piece>> = names.iter().map(|_| Vec::with_capacity(COLUMNS.len())).collect();
-        for col in cols {
-            for (p, piece) in col.into_iter().enumerate() {
-                by_part[p].push(piece);
+        let mut parts = self.parts.lock().map_err(|_| poisoned())?;
+        for name in &names {
+            if !parts.contains_key(name) {
+                parts.insert(name.clone(), (0..COLUMNS.len()).map(|_| Vec::new()).collect());
             }
         }
-        let mut parts = self.parts.lock().map_err(|_| poisoned())?;
-        for (name, pieces) in names.into_iter().zip(by_part) {
-            let entry = parts
-                .entry(name)
-                .or_insert_with(|| (0..COLUMNS.len()).map(|_| Vec::new()).collect());
-            for (acc, piece) in entry.iter_mut().zip(pieces) {
-                acc.push(piece);
+        for (&i, col) in cols.iter().zip(pieces) {
+            for (name, piece) in names.iter().zip(col) {
+                if let Some(entry) = parts.get_mut(name) {
+                    entry[i].push(piece);
+                }
             }
         }
         Ok(())

@@ -87,21 +87,31 @@ impl Store {
             .collect();
         let maps = cats.iter().map(|c| c.as_ref().map(|c| c.1.clone())).collect();
         let collector = Arc::new(Collector::new(maps));
-        let sink = collector.clone();
-        let order: Vec<Expr> = COLUMNS.iter().map(|c| col(c.name)).collect();
-        // Memory: the batches become compact pieces as they arrive; the streaming engine holds
-        // the row groups it is decoding (see `configure_polars`).
-        lf.select(order)
-            .sink_batches(
-                PlanCallback::new(move |df: DataFrame| {
-                    sink.add(df)?;
-                    Ok(false)
-                }),
-                true,
-                NonZeroUsize::new(BATCH_ROWS),
-            )?
-            .collect_with_engine(Engine::Streaming)?;
+        // Memory: the batches become compact pieces as they arrive. The streaming engine
+        // decodes whole row groups, a few at a time, so each pass reads a share of the
+        // columns: the decoded row groups held at once are that much smaller.
+        for cols in passes() {
+            let sink = collector.clone();
+            let mut names: Vec<Expr> = vec![col("event_type")];
+            names.extend(
+                cols.iter()
+                    .filter(|&&i| COLUMNS[i].name != "event_type")
+                    .map(|&i| col(COLUMNS[i].name)),
+            );
+            lf.clone()
+                .select(names)
+                .sink_batches(
+                    PlanCallback::new(move |df: DataFrame| {
+                        sink.add(df, &cols)?;
+                        Ok(false)
+                    }),
+                    true,
+                    NonZeroUsize::new(BATCH_ROWS),
+                )?
+                .collect_with_engine(Engine::Streaming)?;
+        }
         let parts = std::mem::take(&mut *collector.parts.lock().map_err(|_| poisoned())?);
+        check_heights(&parts)?;
         let enrichment = match enrich {
             Some(opts) => Some(enrich::build(&parts, &mut cats, opts, &namespace)?),
             None => None,
@@ -259,6 +269,56 @@ impl Store {
             .map(|p| (p.event_type.clone(), p.df.height()))
             .collect()
     }
+}
+
+/// The canonical columns (indices) read by each pass over the input, by schema group. A
+/// derived column is read with its sources (the enrichment pairs their pieces batch by batch):
+/// user agent and its fields, country and regions (context), URL and page group (page),
+/// error fields and fingerprint (error). The event type goes with the first pass.
+fn passes() -> Vec<Vec<usize>> {
+    const PASSES: [&[&str]; 4] = [
+        &["identity", "page", "release"],
+        &["context"],
+        &["view timings", "resource"],
+        &["error", "action"],
+    ];
+    let mut out: Vec<Vec<usize>> = PASSES
+        .iter()
+        .map(|groups| {
+            COLUMNS
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| groups.contains(&c.group))
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
+    // A column of a group not listed still gets read.
+    let rest: Vec<usize> = (0..COLUMNS.len())
+        .filter(|i| !out.iter().any(|p| p.contains(i)))
+        .collect();
+    if let Some(last) = out.last_mut() {
+        last.extend(rest);
+    }
+    out
+}
+
+/// Every column of a part has as many rows as its event type: the passes read the same rows.
+fn check_heights(parts: &collect::Parts) -> Result<()> {
+    let et = schema_index("event_type");
+    for (name, cols) in parts {
+        let height: usize = cols[et].iter().map(Piece::len).sum();
+        for (def, pieces) in COLUMNS.iter().zip(cols) {
+            let n: usize = pieces.iter().map(Piece::len).sum();
+            if n != height {
+                return Err(crate::error::EngineError::invalid(format!(
+                    "the input changed while it was read: {n} rows of column {} for {height} {name} events",
+                    def.name
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn schema_index(name: &str) -> usize {
@@ -473,6 +533,33 @@ mod tests {
             assert!(mine.equals_missing(c), "column {} differs", c.name());
         }
         Ok(())
+    }
+
+    /// Every column is read by exactly one pass, the event type by the first, and a derived
+    /// column by the same pass as its sources (the enrichment pairs their pieces).
+    #[test]
+    fn passes_cover_every_column_once_with_sources_together() {
+        let passes = passes();
+        for (i, def) in COLUMNS.iter().enumerate() {
+            let n = passes.iter().filter(|p| p.contains(&i)).count();
+            assert_eq!(n, 1, "column {} is read by {n} passes", def.name);
+        }
+        assert!(passes[0].contains(&schema_index("event_type")));
+        let pass_of = |name: &str| passes.iter().position(|p| p.contains(&schema_index(name)));
+        let together = [
+            (
+                "user_agent",
+                &["device_type", "browser", "browser_version", "os", "os_version"][..],
+            ),
+            ("country", &["region", "subregion"][..]),
+            ("url", &["page_group"][..]),
+            ("error_type", &["error_message", "error_stack", "fingerprint"][..]),
+        ];
+        for (source, derived) in together {
+            for d in derived {
+                assert_eq!(pass_of(source), pass_of(d), "{d} is not read with {source}");
+            }
+        }
     }
 
     fn canonical_sorted(lf: LazyFrame) -> Result<DataFrame> {
