@@ -101,14 +101,18 @@ impl Store {
             lf.clone()
                 .select(names)
                 .sink_batches(
-                    PlanCallback::new(move |df: DataFrame| {
-                        sink.add(df, &cols)?;
-                        Ok(false)
+                    PlanCallback::new({
+                        let cols = cols.clone();
+                        move |df: DataFrame| {
+                            sink.add(df, &cols)?;
+                            Ok(false)
+                        }
                     }),
                     true,
                     NonZeroUsize::new(BATCH_ROWS),
                 )?
                 .collect_with_engine(Engine::Streaming)?;
+            collector.compact(&cols)?;
         }
         let parts = std::mem::take(&mut *collector.parts.lock().map_err(|_| poisoned())?);
         check_heights(&parts)?;
@@ -149,16 +153,25 @@ impl Store {
                         }
                     }
                     drop(col_pieces);
+                    // A source's ids, as collected, are kept for the derived columns after it:
+                    // moved once its column is built, copied first when `apply` remaps them.
+                    let source = enrichment.as_ref().is_some_and(|e| e.is_source(i));
+                    let remapped = enrichment.as_ref().is_some_and(|e| e.remap[i].is_some());
+                    if source && remapped {
+                        sources[i] = Some(ids.clone());
+                    }
                     if let Some(e) = &enrichment {
-                        if e.is_source(i) {
-                            sources[i] = Some(ids.clone());
-                        }
                         e.apply(i, &event_type, &mut ids, &sources);
                     }
-                    ids.iter()
+                    let column = ids
+                        .iter()
                         .any(|&v| v != NO_ID)
                         .then(|| categorical_column(def.name, &ids, &dtypes[i]))
-                        .transpose()?
+                        .transpose()?;
+                    if source && !remapped {
+                        sources[i] = Some(ids);
+                    }
+                    column
                 } else {
                     values_column(def.name, col_pieces, &dtypes[i])?
                 };
