@@ -198,13 +198,7 @@ fn merge(name: &str, pieces: Vec<Piece>, map: Option<&CategoricalMapping>) -> Po
         return Ok(Piece::Null(total));
     }
     if let Some(map) = map {
-        let mut ids = Vec::with_capacity(total);
-        for p in &pieces {
-            match p {
-                Piece::Ids(x) => x.extend_into(&mut ids),
-                other => ids.extend(std::iter::repeat_n(NO_ID, other.len())),
-            }
-        }
+        let ids = ids_u32(&pieces);
         drop(pieces);
         return Ok(Piece::Ids(Ids::narrow(ids, map.num_cats_upper_bound())));
     }
@@ -215,11 +209,45 @@ fn merge(name: &str, pieces: Vec<Piece>, map: Option<&CategoricalMapping>) -> Po
             _ => None,
         })
         .unwrap_or(DataType::Null);
+    Ok(match concat_values(name, pieces, &dtype)? {
+        // Integers in half the bytes while the other passes run (the store narrows them
+        // anyway when every part's values fit).
+        Some(s) if dtype == DataType::Int64 && fits_i32(&s)? => Piece::Values(s.cast(&DataType::Int32)?),
+        Some(s) => Piece::Values(s),
+        None => Piece::Null(total),
+    })
+}
+
+/// Whether every value of an Int64 series fits in an i32.
+pub(super) fn fits_i32(s: &Series) -> PolarsResult<bool> {
+    let ca = s.i64()?;
+    let fits = |v: Option<i64>| v.is_none_or(|v| i32::try_from(v).is_ok());
+    Ok(fits(ca.min()) && fits(ca.max()))
+}
+
+/// The ids of a string column's pieces in their u32 form ([`NO_ID`] for nulls).
+pub(super) fn ids_u32(pieces: &[Piece]) -> Vec<u32> {
+    let mut ids = Vec::with_capacity(pieces.iter().map(Piece::len).sum());
+    for p in pieces {
+        match p {
+            Piece::Ids(x) => x.extend_into(&mut ids),
+            other => ids.extend(std::iter::repeat_n(NO_ID, other.len())),
+        }
+    }
+    ids
+}
+
+/// The values of a column's pieces as one chunk (all-null pieces as nulls of `dtype`); `None`
+/// when no piece has a value.
+pub(super) fn concat_values(name: &str, pieces: Vec<Piece>, dtype: &DataType) -> PolarsResult<Option<Series>> {
+    if !pieces.iter().any(|p| matches!(p, Piece::Values(_))) {
+        return Ok(None);
+    }
     let mut acc: Option<Series> = None;
     for p in pieces {
         let s = match p {
             Piece::Values(s) => s,
-            other => Series::full_null(name.into(), other.len(), &dtype),
+            other => Series::full_null(name.into(), other.len(), dtype),
         };
         match acc.as_mut() {
             Some(a) => {
@@ -228,10 +256,7 @@ fn merge(name: &str, pieces: Vec<Piece>, map: Option<&CategoricalMapping>) -> Po
             None => acc = Some(s),
         }
     }
-    Ok(match acc {
-        Some(s) => Piece::Values(s.rechunk()),
-        None => Piece::Null(total),
-    })
+    Ok(acc.map(|s| s.rechunk()))
 }
 
 /// The distinct event types of a batch and each one's row numbers.

@@ -137,7 +137,6 @@ impl Store {
         // whole part go.
         let mut built: Vec<(String, Vec<Column>)> = Vec::with_capacity(parts.len());
         for (event_type, pieces) in parts {
-            let height: usize = pieces.first().map_or(0, |p| p.iter().map(Piece::len).sum());
             let mut sources: Vec<Option<Vec<u32>>> = (0..COLUMNS.len()).map(|_| None).collect();
             let mut cols = Vec::new();
             for (i, (def, col_pieces)) in COLUMNS.iter().zip(pieces).enumerate() {
@@ -145,13 +144,7 @@ impl Store {
                     continue;
                 }
                 let column = if cats[i].is_some() {
-                    let mut ids = Vec::with_capacity(height);
-                    for p in &col_pieces {
-                        match p {
-                            Piece::Ids(x) => x.extend_into(&mut ids),
-                            other => ids.extend(std::iter::repeat_n(NO_ID, other.len())),
-                        }
-                    }
+                    let mut ids = collect::ids_u32(&col_pieces);
                     drop(col_pieces);
                     // A source's ids, as collected, are kept for the derived columns after it:
                     // moved once its column is built, copied first when `apply` remaps them.
@@ -189,14 +182,14 @@ impl Store {
             let present = parts
                 .iter()
                 .flat_map(|(_, cols)| cols.iter().filter(|c| c.name() == def.name));
-            if let Some(dt) = narrow_int(present)? {
-                for (_, cols) in parts.iter_mut() {
-                    for c in cols.iter_mut().filter(|c| c.name() == def.name) {
-                        *c = c.cast(&dt)?;
-                    }
+            // Pieces were narrowed as they were merged, each on its own values.
+            let dt = narrow_int(present)?;
+            for (_, cols) in parts.iter_mut() {
+                for c in cols.iter_mut().filter(|c| c.name() == def.name && *c.dtype() != dt) {
+                    *c = c.cast(&dt)?;
                 }
-                dtypes[i] = dt;
             }
+            dtypes[i] = dt;
         }
         // The event type is a literal of each part, from one small categorical.
         let et = schema_index("event_type");
@@ -342,17 +335,15 @@ fn poisoned() -> PolarsError {
     PolarsError::ComputeError("a batch collector panicked".into())
 }
 
-/// Int32 when every value of every part fits.
-fn narrow_int<'a>(cols: impl Iterator<Item = &'a Column>) -> Result<Option<DataType>> {
+/// Int32 when every value of every part fits (the parts' columns being Int32 or Int64),
+/// else Int64.
+fn narrow_int<'a>(cols: impl Iterator<Item = &'a Column>) -> Result<DataType> {
     for c in cols {
-        let s = c.as_materialized_series();
-        let ca = s.i64()?;
-        let fits = |v: Option<i64>| v.is_none_or(|v| i32::try_from(v).is_ok());
-        if !(fits(ca.min()) && fits(ca.max())) {
-            return Ok(None);
+        if c.dtype() != &DataType::Int32 && !collect::fits_i32(c.as_materialized_series())? {
+            return Ok(DataType::Int64);
         }
     }
-    Ok(Some(DataType::Int32))
+    Ok(DataType::Int32)
 }
 
 /// A u8 / u16 categorical when the column has few distinct values. The new categories take
@@ -406,23 +397,7 @@ fn categorical_column(name: &str, ids: &[u32], dtype: &DataType) -> Result<Colum
 
 /// A column from its pieces (all-null pieces as nulls); `None` when no piece has a value.
 fn values_column(name: &str, pieces: Vec<Piece>, dtype: &DataType) -> Result<Option<Column>> {
-    if !pieces.iter().any(|p| matches!(p, Piece::Values(_))) {
-        return Ok(None);
-    }
-    let mut acc: Option<Series> = None;
-    for p in pieces {
-        let s = match p {
-            Piece::Values(s) => s,
-            other => Series::full_null(name.into(), other.len(), dtype),
-        };
-        match acc.as_mut() {
-            Some(a) => {
-                a.append_owned(s)?;
-            }
-            None => acc = Some(s),
-        }
-    }
-    Ok(acc.map(|s| s.rechunk().into_column()))
+    Ok(collect::concat_values(name, pieces, dtype)?.map(Series::into_column))
 }
 
 /// The column as a literal when it holds one non-null value on every row.
