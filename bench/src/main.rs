@@ -455,7 +455,7 @@ fn run(args: &Args) -> Result<Value> {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<()> {
-    rumlens_engine::configure_polars();
+    rumlens_engine::configure_process();
     let args = Args::parse();
     let out = run(&args)?;
     std::fs::write(&args.out, serde_json::to_string_pretty(&out)? + "\n")

@@ -7,7 +7,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
-    rumlens_engine::configure_polars();
+    rumlens_engine::configure_process();
     let paths: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     rumlens_app::app(tauri::Builder::default(), paths).run(tauri::generate_context!())?;
     Ok(())

@@ -525,7 +525,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    rumlens_engine::configure_polars();
+    rumlens_engine::configure_process();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
