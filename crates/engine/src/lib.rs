@@ -2,6 +2,7 @@
 //! analysis. No UI, no Tauri, no rendering: front ends call these functions and render the
 //! typed results.
 
+mod alloc;
 pub mod analysis;
 #[cfg(feature = "ts")]
 pub mod bindings;
@@ -28,28 +29,16 @@ pub use filter::Filter;
 /// threads decoding (a CLI breakdown at 10M: 0.20 s with 1, 0.13 s with 4; docs/benchmarks.md).
 /// A value already in the environment wins.
 ///
-/// mimalloc (the binaries' allocator): freed pages go back to the system after 10 ms instead of
-/// 1 s, and arenas are committed as used rather than up front. Loading 10M events frees as
-/// much as it keeps (decoded row groups, merged pieces): peak RSS ~1.92 -> ~1.66 GB for ~10%
-/// more load time (docs/benchmarks.md). `MIMALLOC_PURGE_DELAY` /
-/// `MIMALLOC_ARENA_EAGER_COMMIT` in the environment win.
+/// mimalloc (the binaries' allocator) commits its arenas as they are used rather than up
+/// front (`MIMALLOC_ARENA_EAGER_COMMIT` in the environment wins); loading lowers its purge
+/// delay for as long as it runs ([`alloc::PromptPurge`]).
 pub fn configure_process() {
     for (key, value) in [("POLARS_ROW_GROUP_PREFETCH_SIZE", "4")] {
         if std::env::var_os(key).is_none() {
             std::env::set_var(key, value);
         }
     }
-    // Option numbers of mimalloc v3 (`mi_option_e` in mimalloc.h of libmimalloc-sys 0.1.49);
-    // the Rust bindings name them for v2 only.
-    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    for (key, option, value) in [
-        ("MIMALLOC_PURGE_DELAY", PURGE_DELAY, 10),
-        ("MIMALLOC_ARENA_EAGER_COMMIT", ARENA_EAGER_COMMIT, 0),
-    ] {
-        if std::env::var_os(key).is_none() {
-            // SAFETY: sets a process-wide option; called before other threads start.
-            unsafe { libmimalloc_sys::mi_option_set(option, value) };
-        }
+    if std::env::var_os("MIMALLOC_ARENA_EAGER_COMMIT").is_none() {
+        alloc::set_option(alloc::ARENA_EAGER_COMMIT, 0);
     }
 }

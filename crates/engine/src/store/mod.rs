@@ -73,6 +73,7 @@ impl Store {
     /// Collect the canonical frame `lf` into parts, enriching it on the way when `enrich` is
     /// given (`lf` not enriched yet; see [`enrich`]).
     pub fn build(lf: LazyFrame, enrich: Option<&EnrichOptions>) -> Result<Store> {
+        let _purge = crate::alloc::PromptPurge::new();
         let namespace = fresh_namespace();
         // Categories hold their mapping weakly: the mappings are kept here.
         let mut cats: Vec<Option<Cats>> = COLUMNS
