@@ -213,7 +213,7 @@ mod tests {
     //! The single pass against the group-bys it replaced (one Polars query per statistic),
     //! kept here as the independent computation.
     use super::super::errors::{errors, ErrorsOptions};
-    use super::super::{i64_col, str_col, ts_ms, Bucket};
+    use super::super::{i64_col, ranked_counts, str_col, ts_ms, Bucket};
     use crate::error::Result;
     use crate::gen::{generate, GenOptions};
     use crate::{Dataset, Filter};
@@ -227,17 +227,7 @@ mod tests {
         const VALUE: &str = "__value";
         let mut group: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
         group.push(col(column).alias(VALUE));
-        let df = errs
-            .clone()
-            .group_by(group)
-            .agg([len().alias("n")])
-            .sort_by_exprs(
-                [col("n"), col(VALUE)],
-                SortMultipleOptions::default()
-                    .with_order_descending_multi([true, false])
-                    .with_nulls_last(true),
-            )
-            .collect()?;
+        let df = ranked_counts(errs.clone(), group, "n", VALUE).collect()?;
         let fps = str_col(&df, "fingerprint")?;
         let split = if keys.len() > 1 {
             str_col(&df, keys[1])?

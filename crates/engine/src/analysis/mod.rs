@@ -55,6 +55,17 @@ pub fn of_event_type(ds: &Dataset, filter: &Filter, event_type: Option<&str>) ->
     ds.events(filter, event_type.as_ref().map(std::slice::from_ref))
 }
 
+/// Rows of `lf` counted per `group` into column `count`, most first, equal counts ordered by
+/// column `tie` (nulls last).
+pub(crate) fn ranked_counts(lf: LazyFrame, group: Vec<Expr>, count: &str, tie: &str) -> LazyFrame {
+    lf.group_by(group).agg([len().alias(count)]).sort_by_exprs(
+        [col(count), col(tie)],
+        SortMultipleOptions::default()
+            .with_order_descending_multi([true, false])
+            .with_nulls_last(true),
+    )
+}
+
 pub(crate) fn str_col(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     let s = df.column(name)?.cast(&DataType::String)?;
     Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())

@@ -1,6 +1,6 @@
 //! `summary`: what is in the (filtered) dataset.
 
-use super::{i64_col, str_col, ts_ms};
+use super::{i64_col, ranked_counts, str_col, ts_ms};
 use crate::dataset::Dataset;
 use crate::error::Result;
 use crate::filter::{fmt_ts, Filter};
@@ -57,17 +57,7 @@ pub struct Summary {
 }
 
 fn value_counts(ds: &Dataset, lf: &LazyFrame, column: &str, top: usize) -> Result<(u64, Vec<ValueCount>)> {
-    let df = ds.run(
-        lf.clone()
-            .group_by([col(column)])
-            .agg([len().alias("count")])
-            .sort_by_exprs(
-                [col("count"), col(column)],
-                SortMultipleOptions::default()
-                    .with_order_descending_multi([true, false])
-                    .with_nulls_last(true),
-            ),
-    )?;
+    let df = ds.run(ranked_counts(lf.clone(), vec![col(column)], "count", column))?;
     let values = str_col(&df, column)?;
     let counts = i64_col(&df, "count")?;
     let distinct = values.iter().filter(|v| v.is_some()).count() as u64;

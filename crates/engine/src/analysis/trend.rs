@@ -1,8 +1,8 @@
 //! `trend`: a statistic of a metric per time bucket, optionally split by one dimension.
 
 use super::{
-    bucket_label, default_event_type, dimension, f64_col, groups, i64_col, metric, of_event_type, str_col, time_span,
-    ts_ms, Bucket,
+    bucket_label, default_event_type, dimension, f64_col, groups, i64_col, metric, of_event_type, ranked_counts,
+    str_col, time_span, ts_ms, Bucket,
 };
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
@@ -166,17 +166,7 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
     let mut lf = lf.with_column((ts_ms().floor_div(lit(width)) * lit(width)).alias("bucket"));
     let mut order: Vec<Option<String>> = Vec::new();
     if let Some(b) = by {
-        let counts = lf
-            .clone()
-            .group_by([col(b)])
-            .agg([len().alias("n")])
-            .sort_by_exprs(
-                [col("n"), col(b)],
-                SortMultipleOptions::default()
-                    .with_order_descending_multi([true, false])
-                    .with_nulls_last(true),
-            )
-            .collect()?;
+        let counts = ranked_counts(lf.clone(), vec![col(b)], "n", b).collect()?;
         let mut keys = str_col(&counts, b)?;
         if keys.len() > opts.max_series {
             keys.truncate(opts.max_series);
