@@ -96,8 +96,10 @@ impl Dataset {
     }
 
     /// Collect into memory so repeated queries do not re-scan and re-enrich. The events are
-    /// held compactly (see `store`): split by event type, strings as categoricals, so their
-    /// in-memory dtypes differ from the canonical ones ([`Dataset::canonical`] restores them).
+    /// held compactly (see `store`): split by event type, strings as categoricals or ids into
+    /// their distinct values, numbers in as few bytes as their values allow (read back
+    /// exactly), so their in-memory dtypes differ from the canonical ones
+    /// ([`Dataset::canonical`] restores them).
     pub fn materialize(self) -> Result<Self> {
         if self.store.is_some() {
             return Ok(self);

@@ -8,6 +8,8 @@
 //! The ids are kept in the narrowest width the column's category count allows at that moment
 //! (an id never changes, so earlier narrow pieces stay valid as the count grows).
 
+use super::numeric::{self, Stored};
+use super::text::TextDict;
 use crate::schema::COLUMNS;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -61,6 +63,8 @@ pub(super) enum Piece {
     Ids(Ids),
     /// Any other column.
     Values(Series),
+    /// A number column's merged rows in their compact form (`numeric`).
+    Compact(Series, Stored),
     /// No value in these many rows.
     Null(usize),
 }
@@ -69,8 +73,50 @@ impl Piece {
     pub(super) fn len(&self) -> usize {
         match self {
             Piece::Ids(ids) => ids.len(),
-            Piece::Values(s) => s.len(),
+            Piece::Values(s) | Piece::Compact(s, _) => s.len(),
             Piece::Null(n) => *n,
+        }
+    }
+}
+
+/// Where a string column's ids come from: a categorical mapping, or a text dictionary for
+/// the columns kept as ids and decoded on read (`text`).
+#[derive(Clone)]
+pub(super) enum Dict {
+    Cats(Arc<CategoricalMapping>),
+    Text(Arc<TextDict>),
+}
+
+impl Dict {
+    /// Ids of a batch's strings (`NO_ID` for nulls), adding strings not seen yet.
+    pub fn encode(&self, ca: &StringChunked) -> PolarsResult<Vec<u32>> {
+        match self {
+            Dict::Cats(map) => encode_with(ca, |s| map.insert_cat(s)),
+            Dict::Text(dict) => dict.encode(ca),
+        }
+    }
+
+    /// The id of a string, added when new.
+    pub fn insert(&self, s: &str) -> PolarsResult<u32> {
+        match self {
+            Dict::Cats(map) => map.insert_cat(s),
+            Dict::Text(dict) => dict.insert(s),
+        }
+    }
+
+    /// Distinct strings so far (ids are below it).
+    pub fn len(&self) -> usize {
+        match self {
+            Dict::Cats(map) => map.num_cats_upper_bound(),
+            Dict::Text(dict) => dict.len(),
+        }
+    }
+
+    /// The string of an id.
+    pub fn get(&self, id: u32) -> Option<String> {
+        match self {
+            Dict::Cats(map) => map.cat_to_str(id).map(str::to_string),
+            Dict::Text(dict) => dict.get(id),
         }
     }
 }
@@ -79,8 +125,8 @@ impl Piece {
 pub(super) type Parts = BTreeMap<String, Vec<Vec<Piece>>>;
 
 pub(super) struct Collector {
-    /// The category mapping of each string column (`None` for the others and the event type).
-    pub maps: Vec<Option<Arc<CategoricalMapping>>>,
+    /// The ids of each string column (`None` for the others and the event type).
+    pub maps: Vec<Option<Dict>>,
     pub parts: Mutex<Parts>,
 }
 
@@ -89,7 +135,7 @@ fn poisoned() -> PolarsError {
 }
 
 impl Collector {
-    pub fn new(maps: Vec<Option<Arc<CategoricalMapping>>>) -> Self {
+    pub fn new(maps: Vec<Option<Dict>>) -> Self {
         Collector {
             maps,
             parts: Mutex::new(BTreeMap::new()),
@@ -118,8 +164,8 @@ impl Collector {
                 let s = df.column(def.name)?.as_materialized_series();
                 match &self.maps[i] {
                     Some(map) => {
-                        let ids = encode(s.str()?, map)?;
-                        let count = map.num_cats_upper_bound();
+                        let ids = map.encode(s.str()?)?;
+                        let count = map.len();
                         let split: Vec<Vec<u32>> = if whole {
                             vec![ids]
                         } else {
@@ -181,7 +227,7 @@ impl Collector {
             let work: Vec<(usize, Vec<Piece>)> = cols.iter().map(|&i| (i, std::mem::take(&mut columns[i]))).collect();
             let merged: Vec<(usize, Piece)> = work
                 .into_par_iter()
-                .map(|(i, pieces)| Ok((i, merge(COLUMNS[i].name, pieces, self.maps[i].as_deref())?)))
+                .map(|(i, pieces)| Ok((i, merge(COLUMNS[i].name, pieces, self.maps[i].as_ref())?)))
                 .collect::<PolarsResult<_>>()?;
             for (i, piece) in merged {
                 columns[i] = vec![piece];
@@ -192,7 +238,7 @@ impl Collector {
 }
 
 /// One piece holding the rows of `pieces` in order.
-fn merge(name: &str, pieces: Vec<Piece>, map: Option<&CategoricalMapping>) -> PolarsResult<Piece> {
+fn merge(name: &str, pieces: Vec<Piece>, map: Option<&Dict>) -> PolarsResult<Piece> {
     let total: usize = pieces.iter().map(Piece::len).sum();
     if pieces.iter().all(|p| matches!(p, Piece::Null(_))) {
         return Ok(Piece::Null(total));
@@ -200,7 +246,7 @@ fn merge(name: &str, pieces: Vec<Piece>, map: Option<&CategoricalMapping>) -> Po
     if let Some(map) = map {
         let ids = ids_u32(&pieces);
         drop(pieces);
-        return Ok(Piece::Ids(Ids::narrow(ids, map.num_cats_upper_bound())));
+        return Ok(Piece::Ids(Ids::narrow(ids, map.len())));
     }
     let dtype = pieces
         .iter()
@@ -209,12 +255,15 @@ fn merge(name: &str, pieces: Vec<Piece>, map: Option<&CategoricalMapping>) -> Po
             _ => None,
         })
         .unwrap_or(DataType::Null);
-    Ok(match concat_values(name, pieces, &dtype)? {
-        // Integers in half the bytes while the other passes run (the store narrows them
-        // anyway when every part's values fit).
-        Some(s) if dtype == DataType::Int64 && fits_i32(&s)? => Piece::Values(s.cast(&DataType::Int32)?),
-        Some(s) => Piece::Values(s),
-        None => Piece::Null(total),
+    let Some(s) = concat_values(name, pieces, &dtype)? else {
+        return Ok(Piece::Null(total));
+    };
+    // Numbers in their compact form while the other passes run; other integers in half the
+    // bytes when they fit (the store narrows them anyway when every part's values fit).
+    Ok(match numeric::compact(s)? {
+        (s, Stored::Plain) if dtype == DataType::Int64 && fits_i32(&s)? => Piece::Values(s.cast(&DataType::Int32)?),
+        (s, Stored::Plain) => Piece::Values(s),
+        (s, how) => Piece::Compact(s, how),
     })
 }
 
@@ -247,6 +296,11 @@ pub(super) fn concat_values(name: &str, pieces: Vec<Piece>, dtype: &DataType) ->
     for p in pieces {
         let s = match p {
             Piece::Values(s) => s,
+            Piece::Compact(..) => {
+                return Err(PolarsError::ComputeError(
+                    format!("column {name}: compact pieces cannot be merged again").into(),
+                ))
+            }
             other => Series::full_null(name.into(), other.len(), dtype),
         };
         match acc.as_mut() {
@@ -276,15 +330,19 @@ fn split_rows(types: &StringChunked) -> (Vec<String>, Vec<Vec<IdxSize>>) {
     (names, rows)
 }
 
-/// Category ids of a string column, inserting values the mapping does not have yet.
-pub(super) fn encode(ca: &StringChunked, map: &CategoricalMapping) -> PolarsResult<Vec<u32>> {
+/// Ids of a string column's values (`NO_ID` for nulls), `insert` giving the id of a value
+/// (adding it when new). It is asked once per distinct value of a chunk.
+pub(super) fn encode_with(
+    ca: &StringChunked,
+    mut insert: impl FnMut(&str) -> PolarsResult<u32>,
+) -> PolarsResult<Vec<u32>> {
     let mut out = Vec::with_capacity(ca.len());
     let mut seen: PlHashMap<u128, u32> = PlHashMap::new();
     for (arr, chunk) in ca.downcast_iter().zip(ca.chunks()) {
         // Views are only comparable within one array (they point into its buffers).
         seen.clear();
         // A column Parquet stored plainly (too many values for a dictionary) has a view per
-        // row: repeated values are found by their text before the shared mapping is asked.
+        // row: repeated values are found by their text before `insert` is asked.
         let mut by_text: PlHashMap<&str, u32> = PlHashMap::new();
         let views = arr.views();
         let validity = chunk.validity();
@@ -301,7 +359,7 @@ pub(super) fn encode(ca: &StringChunked, map: &CategoricalMapping) -> PolarsResu
                     let id = match by_text.get(text) {
                         Some(&id) => id,
                         None => {
-                            let id = map.insert_cat(text)?;
+                            let id = insert(text)?;
                             by_text.insert(text, id);
                             id
                         }
@@ -334,7 +392,7 @@ mod tests {
             Piece::Null(2),
             Piece::Ids(Ids::U8(vec![2, u8::MAX, 1])),
         ];
-        let Piece::Ids(ids) = merge("c", pieces, Some(&map))? else {
+        let Piece::Ids(ids) = merge("c", pieces, Some(&Dict::Cats(map)))? else {
             panic!("ids expected")
         };
         assert!(matches!(ids, Ids::U8(_)));
@@ -342,18 +400,31 @@ mod tests {
         ids.extend_into(&mut out);
         assert_eq!(out, vec![0, NO_ID, NO_ID, NO_ID, 2, NO_ID, 1]);
 
+        let third = 1.0 / 3.0;
         let pieces = vec![
             Piece::Null(1),
             Piece::Values(Series::new("v".into(), [Some(1.5), None])),
             Piece::Null(2),
-            Piece::Values(Series::new("v".into(), [3.0])),
+            Piece::Values(Series::new("v".into(), [third])),
         ];
         let Piece::Values(s) = merge("v", pieces, None)? else {
             panic!("values expected")
         };
         let got: Vec<Option<f64>> = s.f64()?.iter().collect();
-        assert_eq!(got, vec![None, Some(1.5), None, None, None, Some(3.0)]);
+        assert_eq!(got, vec![None, Some(1.5), None, None, None, Some(third)]);
         assert_eq!(s.chunks().len(), 1);
+
+        // Values with one decimal: merged into their compact form (`numeric`).
+        let pieces = vec![
+            Piece::Values(Series::new("v".into(), [Some(1.5), None])),
+            Piece::Null(1),
+            Piece::Values(Series::new("v".into(), [3.0])),
+        ];
+        let Piece::Compact(s, Stored::Scaled(1)) = merge("v", pieces, None)? else {
+            panic!("scaled values expected")
+        };
+        let got: Vec<Option<u8>> = s.u8()?.iter().collect();
+        assert_eq!(got, vec![Some(15), None, None, Some(30)]);
 
         assert!(matches!(
             merge("n", vec![Piece::Null(2), Piece::Null(3)], None)?,

@@ -3,7 +3,7 @@
 //! source value a row needs (the same per-value functions), then filled into the rows that
 //! have no value of their own by looking the source id up in a table.
 
-use super::collect::{Parts, Piece, NO_ID};
+use super::collect::{Dict, Parts, Piece, NO_ID};
 use crate::enrich::{fingerprint, geo, page, ua, EnrichOptions};
 use crate::schema::index_of;
 use polars::prelude::*;
@@ -41,7 +41,7 @@ fn unpacked(pieces: &[Piece]) -> impl Iterator<Item = (usize, Option<Vec<u32>>)>
             ids.extend_into(&mut v);
             (v.len(), Some(v))
         }
-        Piece::Values(s) => (s.len(), None),
+        Piece::Values(s) | Piece::Compact(s, _) => (s.len(), None),
         Piece::Null(n) => (*n, None),
     })
 }
@@ -65,7 +65,7 @@ fn needed(parts: &Parts, source: usize, derived: usize, n_source: usize) -> Vec<
     need
 }
 
-fn mapping(maps: &[Option<Arc<CategoricalMapping>>], i: usize) -> PolarsResult<&Arc<CategoricalMapping>> {
+fn mapping(maps: &[Option<Dict>], i: usize) -> PolarsResult<&Dict> {
     maps[i]
         .as_ref()
         .ok_or_else(|| PolarsError::ComputeError(format!("column {i} is not a string column").into()))
@@ -74,41 +74,41 @@ fn mapping(maps: &[Option<Arc<CategoricalMapping>>], i: usize) -> PolarsResult<&
 /// A derived column's table: `derive` applied to each needed source value, the result's id.
 fn table_by(
     parts: &Parts,
-    maps: &[Option<Arc<CategoricalMapping>>],
+    maps: &[Option<Dict>],
     source: usize,
     derived: usize,
     mut derive: impl FnMut(u32, &str) -> Option<String>,
 ) -> PolarsResult<Option<Fill>> {
     let src = mapping(maps, source)?;
     let dst = mapping(maps, derived)?;
-    let n = src.num_cats_upper_bound();
+    let n = src.len();
     let need = needed(parts, source, derived, n);
     if !need.iter().any(|&b| b) {
         return Ok(None);
     }
     let mut table = vec![NO_ID; n];
     for (id, _) in need.iter().enumerate().filter(|(_, &b)| b) {
-        let Some(value) = src.cat_to_str(id as CatSize) else {
+        let Some(value) = src.get(id as u32) else {
             continue;
         };
-        if let Some(d) = derive(id as u32, value) {
-            table[id] = dst.insert_cat(&d)?;
+        if let Some(d) = derive(id as u32, &value) {
+            table[id] = dst.insert(&d)?;
         }
     }
     Ok(Some(Fill::By { source, table }))
 }
 
-/// Build the enrichment of the collected `parts`. The derived values join the columns'
-/// categories; a remapped column gets new categories (in `namespace`).
+/// Build the enrichment of the collected `parts`, whose string columns have the ids of
+/// `maps`. The derived values join the columns' categories; a remapped column gets new
+/// categories (in `namespace`, replacing its entry of `cats`).
 pub(super) fn build(
     parts: &Parts,
+    maps: &[Option<Dict>],
     cats: &mut [Option<super::Cats>],
     opts: &EnrichOptions,
     namespace: &PlSmallStr,
 ) -> PolarsResult<Enrichment> {
     let n = cats.len();
-    let maps: Vec<Option<Arc<CategoricalMapping>>> = cats.iter().map(|c| c.as_ref().map(|c| c.1.clone())).collect();
-    let maps = &maps[..];
     let mut fills: Vec<Option<Fill>> = (0..n).map(|_| None).collect();
     let mut remap: Vec<Option<Vec<u32>>> = (0..n).map(|_| None).collect();
 
@@ -138,9 +138,9 @@ pub(super) fn build(
         CategoricalPhysical::U32,
     );
     let upper = upper_cats.mapping();
-    let mut to_upper = Vec::with_capacity(old.num_cats_upper_bound());
-    for id in 0..old.num_cats_upper_bound() {
-        let v = old.cat_to_str(id as CatSize).unwrap_or_default().to_uppercase();
+    let mut to_upper = Vec::with_capacity(old.len());
+    for id in 0..old.len() {
+        let v = old.get(id as u32).unwrap_or_default().to_uppercase();
         to_upper.push(upper.insert_cat(&v)?);
     }
     let table = geo::countries();
@@ -176,7 +176,7 @@ pub(super) fn build(
             if id == NO_ID {
                 return Ok(None);
             }
-            Ok(mapping(maps, keys[i])?.cat_to_str(id).map(str::to_string))
+            Ok(mapping(maps, keys[i])?.get(id))
         };
         let mut k0 = unpacked(&cols[keys[0]]);
         let mut k1 = unpacked(&cols[keys[1]]);
@@ -196,7 +196,7 @@ pub(super) fn build(
                 }
                 let (t, m, s) = (text(0, key[0])?, text(1, key[1])?, text(2, key[2])?);
                 let f = fingerprint::fingerprint(t.as_deref(), m.as_deref(), s.as_deref());
-                table.insert(key, dst.insert_cat(&f)?);
+                table.insert(key, dst.insert(&f)?);
             }
         }
         if !table.is_empty() {

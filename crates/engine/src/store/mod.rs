@@ -4,7 +4,9 @@
 //! view has timings but no resource, error or action fields, a resource has no timings, and a
 //! wide table spends 8 bytes a row on every one of those nulls. Within a part:
 //! - strings are categoricals with the narrowest physical type their distinct count allows
-//!   (u8 for device, browser, country…; u32 for session and view ids);
+//!   (u8 for device, browser, country…; u32 for session ids); text no analysis groups by
+//!   (view ids, referrers, user agents, stacks, targets) is ids into one copy of each distinct
+//!   string, decoded when a query reads it (`text`);
 //! - integers are narrowed to i32 when every value fits;
 //! - a column holding one value on every row (the part's event type, a single app or
 //!   environment) is kept as that value, not as a column.
@@ -15,20 +17,24 @@
 //! while the parts are assembled: no scans for distinct values, no joins. Analyses that know
 //! their event type ([`Store::lazy`] with `types`) read only those parts.
 
+mod assemble;
 mod collect;
 mod enrich;
+mod numeric;
+mod text;
 
 use crate::enrich::EnrichOptions;
 use crate::error::Result;
 use crate::schema::{Kind, COLUMNS};
-use collect::{Collector, Piece, NO_ID};
+use collect::{Collector, Dict, Piece};
 use polars::prelude::*;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
+use text::TextDict;
 
 /// Bytes a materialized event takes, for estimates before loading: measured on generated
 /// data (`bench/run.sh --events 10000000` prints it; docs/benchmarks.md), rounded up.
-pub const BYTES_PER_EVENT: u64 = 120;
+pub const BYTES_PER_EVENT: u64 = 90;
 
 /// Rows per batch handed over by the streaming engine.
 const BATCH_ROWS: usize = 128 * 1024;
@@ -44,6 +50,9 @@ pub(crate) struct Store {
     parts: Vec<Part>,
     /// In-memory dtype of every canonical column, in `COLUMNS` order.
     dtypes: Vec<DataType>,
+    /// The distinct strings of each column stored as ids into them (`text`), in `COLUMNS`
+    /// order.
+    strings: Vec<Option<Series>>,
 }
 
 #[derive(Clone)]
@@ -53,6 +62,8 @@ struct Part {
     df: DataFrame,
     /// Columns holding one value on every row: name and literal expression (aliased).
     consts: Vec<(String, Expr)>,
+    /// Columns of `df` kept in a compact form: the expressions reading them back (aliased).
+    decoders: Vec<Expr>,
 }
 
 fn is_string(kind: Kind) -> bool {
@@ -79,15 +90,27 @@ impl Store {
         let mut cats: Vec<Option<Cats>> = COLUMNS
             .iter()
             .map(|c| {
-                (is_string(c.kind) && c.name != "event_type").then(|| {
+                (is_string(c.kind) && c.name != "event_type" && !text::DICT_COLUMNS.contains(&c.name)).then(|| {
                     let cats = Categories::new(c.name.into(), namespace.clone(), CategoricalPhysical::U32);
                     let map = cats.mapping();
                     (cats, map)
                 })
             })
             .collect();
-        let maps = cats.iter().map(|c| c.as_ref().map(|c| c.1.clone())).collect();
-        let collector = Arc::new(Collector::new(maps));
+        let dicts: Vec<Option<Arc<TextDict>>> = COLUMNS
+            .iter()
+            .map(|c| text::DICT_COLUMNS.contains(&c.name).then(|| Arc::new(TextDict::new())))
+            .collect();
+        let maps: Vec<Option<Dict>> = cats
+            .iter()
+            .zip(&dicts)
+            .map(|(c, d)| match (c, d) {
+                (Some(c), _) => Some(Dict::Cats(c.1.clone())),
+                (None, Some(d)) => Some(Dict::Text(d.clone())),
+                (None, None) => None,
+            })
+            .collect();
+        let collector = Arc::new(Collector::new(maps.clone()));
         // Memory: the batches become compact pieces as they arrive. The streaming engine
         // decodes whole row groups, a few at a time, so each pass reads a share of the
         // columns: the decoded row groups held at once are that much smaller.
@@ -114,17 +137,23 @@ impl Store {
                 )?
                 .collect_with_engine(Engine::Streaming)?;
             collector.compact(&cols)?;
+            for &i in &cols {
+                if let Some(d) = &dicts[i] {
+                    d.finish(COLUMNS[i].name)?;
+                }
+            }
         }
         let parts = std::mem::take(&mut *collector.parts.lock().map_err(|_| poisoned())?);
         check_heights(&parts)?;
         let enrichment = match enrich {
-            Some(opts) => Some(enrich::build(&parts, &mut cats, opts, &namespace)?),
+            Some(opts) => Some(enrich::build(&parts, &maps, &mut cats, opts, &namespace)?),
             None => None,
         };
 
         // In-memory dtypes: categoricals as narrow as their final category count allows.
         let mut dtypes: Vec<DataType> = Vec::with_capacity(COLUMNS.len());
-        for (def, c) in COLUMNS.iter().zip(&cats) {
+        let mut strings: Vec<Option<Series>> = Vec::with_capacity(COLUMNS.len());
+        for ((def, c), d) in COLUMNS.iter().zip(&cats).zip(&dicts) {
             dtypes.push(match c {
                 Some((c, map)) => {
                     let wide = DataType::Categorical(c.clone(), map.clone());
@@ -132,96 +161,15 @@ impl Store {
                 }
                 None => crate::schema::dtype(def.kind),
             });
+            strings.push(d.as_ref().map(|d| d.strings()).transpose()?);
         }
 
-        // Each part's columns from its pieces, one column at a time; columns null in the
-        // whole part go.
-        let mut built: Vec<(String, Vec<Column>)> = Vec::with_capacity(parts.len());
-        for (event_type, pieces) in parts {
-            let mut sources: Vec<Option<Vec<u32>>> = (0..COLUMNS.len()).map(|_| None).collect();
-            let mut cols = Vec::new();
-            for (i, (def, col_pieces)) in COLUMNS.iter().zip(pieces).enumerate() {
-                if def.name == "event_type" {
-                    continue;
-                }
-                let column = if cats[i].is_some() {
-                    let mut ids = collect::ids_u32(&col_pieces);
-                    drop(col_pieces);
-                    // A source's ids, as collected, are kept for the derived columns after it:
-                    // moved once its column is built, copied first when `apply` remaps them.
-                    let source = enrichment.as_ref().is_some_and(|e| e.is_source(i));
-                    let remapped = enrichment.as_ref().is_some_and(|e| e.remap[i].is_some());
-                    if source && remapped {
-                        sources[i] = Some(ids.clone());
-                    }
-                    if let Some(e) = &enrichment {
-                        e.apply(i, &event_type, &mut ids, &sources);
-                    }
-                    let column = ids
-                        .iter()
-                        .any(|&v| v != NO_ID)
-                        .then(|| categorical_column(def.name, &ids, &dtypes[i]))
-                        .transpose()?;
-                    if source && !remapped {
-                        sources[i] = Some(ids);
-                    }
-                    column
-                } else {
-                    values_column(def.name, col_pieces, &dtypes[i])?
-                };
-                cols.extend(column);
-            }
-            built.push((event_type, cols));
-        }
-        let mut parts = built;
-
-        // Integers narrowed the same way in every part (the parts are concatenated).
-        for (i, def) in COLUMNS.iter().enumerate() {
-            if def.kind != Kind::Int {
-                continue;
-            }
-            let present = parts
-                .iter()
-                .flat_map(|(_, cols)| cols.iter().filter(|c| c.name() == def.name));
-            // Pieces were narrowed as they were merged, each on its own values.
-            let dt = narrow_int(present)?;
-            for (_, cols) in parts.iter_mut() {
-                for c in cols.iter_mut().filter(|c| c.name() == def.name && *c.dtype() != dt) {
-                    *c = c.cast(&dt)?;
-                }
-            }
-            dtypes[i] = dt;
-        }
-        // The event type is a literal of each part, from one small categorical.
-        let et = schema_index("event_type");
-        dtypes[et] = categorical("event_type", &namespace, CategoricalPhysical::U8);
-
-        let mut out = Vec::with_capacity(parts.len());
-        for (event_type, cols) in parts {
-            let height = cols.first().map_or(0, Column::len);
-            let et_value = lit(event_type.clone())
-                .strict_cast(dtypes[et].clone())
-                .alias("event_type");
-            let mut consts = vec![("event_type".to_string(), et_value)];
-            let mut kept = Vec::with_capacity(cols.len());
-            for c in cols {
-                match constant(&c)? {
-                    Some(e) => consts.push((c.name().to_string(), e)),
-                    None => kept.push(c),
-                }
-            }
-            let df = if kept.is_empty() {
-                // Every column constant: keep the row count with a tiny column.
-                DataFrame::new(
-                    height,
-                    vec![Column::new_scalar("_rows".into(), Scalar::from(0u8), height)],
-                )?
-            } else {
-                DataFrame::new(height, kept)?
-            };
-            out.push(Part { event_type, df, consts });
-        }
-        Ok(Store { parts: out, dtypes })
+        let out = assemble::parts(parts, enrichment.as_ref(), &strings, &mut dtypes, &namespace)?;
+        Ok(Store {
+            parts: out,
+            dtypes,
+            strings,
+        })
     }
 
     /// The canonical columns (in-memory dtypes) of the parts of `types` (all when `None`).
@@ -254,6 +202,7 @@ impl Store {
 
     fn part_lazy(&self, p: &Part) -> LazyFrame {
         let mut add: Vec<Expr> = p.consts.iter().map(|(_, e)| e.clone()).collect();
+        add.extend(p.decoders.iter().cloned());
         for (c, dt) in COLUMNS.iter().zip(&self.dtypes) {
             let stored = p.df.get_column_index(c.name).is_some();
             if !stored && !p.consts.iter().any(|(n, _)| n == c.name) {
@@ -264,9 +213,10 @@ impl Store {
         p.df.clone().lazy().with_columns(add).select(order)
     }
 
-    /// Bytes held by the parts.
+    /// Bytes held by the parts and the strings their ids point to.
     pub fn bytes(&self) -> usize {
-        self.parts.iter().map(|p| p.df.estimated_size()).sum()
+        let parts: usize = self.parts.iter().map(|p| p.df.estimated_size()).sum();
+        parts + self.strings.iter().flatten().map(Series::estimated_size).sum::<usize>()
     }
 
     /// Rows per event type.
@@ -336,17 +286,6 @@ fn poisoned() -> PolarsError {
     PolarsError::ComputeError("a batch collector panicked".into())
 }
 
-/// Int32 when every value of every part fits (the parts' columns being Int32 or Int64),
-/// else Int64.
-fn narrow_int<'a>(cols: impl Iterator<Item = &'a Column>) -> Result<DataType> {
-    for c in cols {
-        if c.dtype() != &DataType::Int32 && !collect::fits_i32(c.as_materialized_series())? {
-            return Ok(DataType::Int64);
-        }
-    }
-    Ok(DataType::Int32)
-}
-
 /// A u8 / u16 categorical when the column has few distinct values. The new categories take
 /// the old ones in id order, so the ids stay the same.
 fn narrow_categorical(name: &str, wide: &DataType) -> Result<Option<DataType>> {
@@ -372,59 +311,6 @@ fn narrow_categorical(name: &str, wide: &DataType) -> Result<Option<DataType>> {
     Ok(Some(DataType::from_categories(narrow)))
 }
 
-/// A categorical column from u32 ids ([`NO_ID`] for nulls) in `dtype`'s physical width.
-fn categorical_column(name: &str, ids: &[u32], dtype: &DataType) -> Result<Column> {
-    let validity = ids
-        .contains(&NO_ID)
-        .then(|| BooleanChunked::from_iter_values(PlSmallStr::EMPTY, ids.iter().map(|&v| v != NO_ID)));
-    let validity = validity
-        .as_ref()
-        .and_then(|b| b.downcast_iter().next())
-        .map(|a| a.values().clone());
-    let phys: Series = match dtype.cat_physical()? {
-        CategoricalPhysical::U8 => {
-            UInt8Chunked::from_vec_validity(name.into(), ids.iter().map(|&v| v as u8).collect(), validity).into_series()
-        }
-        CategoricalPhysical::U16 => {
-            UInt16Chunked::from_vec_validity(name.into(), ids.iter().map(|&v| v as u16).collect(), validity)
-                .into_series()
-        }
-        CategoricalPhysical::U32 => UInt32Chunked::from_vec_validity(name.into(), ids.to_vec(), validity).into_series(),
-    };
-    Ok(Series::from_cats_and_dtype(&phys, dtype, true)
-        .map_err(|e| e.context(format!("column {name}").into()))?
-        .into())
-}
-
-/// A column from its pieces (all-null pieces as nulls); `None` when no piece has a value.
-fn values_column(name: &str, pieces: Vec<Piece>, dtype: &DataType) -> Result<Option<Column>> {
-    Ok(collect::concat_values(name, pieces, dtype)?.map(Series::into_column))
-}
-
-/// The column as a literal when it holds one non-null value on every row.
-fn constant(c: &Column) -> Result<Option<Expr>> {
-    if c.null_count() > 0 || c.is_empty() {
-        return Ok(None);
-    }
-    let s = c.as_materialized_series();
-    let phys = s.to_physical_repr();
-    if phys.dtype().is_float() {
-        let f = phys.cast(&DataType::Float64)?;
-        let ca = f.f64()?;
-        if ca.is_nan().any() || ca.min() != ca.max() {
-            return Ok(None);
-        }
-    } else {
-        let p = phys.cast(&DataType::Int64)?;
-        let ca = p.i64()?;
-        if ca.min() != ca.max() {
-            return Ok(None);
-        }
-    }
-    let value = s.get(0)?.into_static();
-    Ok(Some(lit(Scalar::new(s.dtype().clone(), value)).alias(c.name().clone())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,6 +333,17 @@ mod tests {
         assert_eq!(dt("screen_w"), DataType::Int32);
         assert_eq!(dt("release").cat_physical()?, CategoricalPhysical::U16);
         assert_eq!(dt("device_type").cat_physical()?, CategoricalPhysical::U8);
+        // Stored compactly, read back as the canonical dtypes: view ids as ids into their
+        // strings, timings to 0.1 ms and round-trip times in 25 ms steps as unsigned integers,
+        // screen sizes in 2 bytes.
+        let views = store.parts.iter().find(|p| p.event_type == "view").map(|p| &p.df);
+        let stored = |name: &str| views.and_then(|df| df.column(name).ok()).map(|c| c.dtype().clone());
+        assert_eq!(dt("view_id"), DataType::String);
+        assert_eq!(stored("view_id"), Some(DataType::UInt16));
+        assert_eq!(dt("lcp_ms"), DataType::Float64);
+        assert!(stored("lcp_ms").is_some_and(|d| d.is_unsigned_integer()));
+        assert!(stored("rtt_ms").is_some_and(|d| d.is_unsigned_integer()));
+        assert_eq!(stored("screen_w"), Some(DataType::UInt16));
         let store = Store::build(wide.clone().lazy(), None)?;
         let back = canonical_sorted(store.lazy(None))?;
         let want = canonical_sorted(wide.lazy())?;
