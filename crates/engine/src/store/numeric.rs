@@ -91,18 +91,28 @@ pub(super) fn compact(s: Series) -> PolarsResult<(Series, Stored)> {
 /// `k / scale` of each stored `k`, computed as `scaled_ints` checked it.
 fn unscale(c: Column, scale: f64) -> PolarsResult<Column> {
     let s = c.as_materialized_series();
-    let f = move |k: u32| k as f64 / scale;
-    let out: Float64Chunked = match s.dtype() {
-        DataType::UInt8 => s.u8()?.apply_nonnull_values_generic(DataType::Float64, |k| f(k as u32)),
-        DataType::UInt16 => s
-            .u16()?
-            .apply_nonnull_values_generic(DataType::Float64, |k| f(k as u32)),
-        _ => {
-            let wide = s.cast(&DataType::UInt32)?;
-            wide.u32()?.apply_nonnull_values_generic(DataType::Float64, f)
-        }
+    let out = match s.dtype() {
+        DataType::UInt8 => unscale_ca(s.u8()?, scale),
+        DataType::UInt16 => unscale_ca(s.u16()?, scale),
+        _ => unscale_ca(s.cast(&DataType::UInt32)?.u32()?, scale),
     };
-    Ok(out.with_name(s.name().clone()).into_column())
+    Ok(out.into_column())
+}
+
+/// One tight loop over the values (nulls keep their slot and validity).
+fn unscale_ca<T>(ca: &ChunkedArray<T>, scale: f64) -> Float64Chunked
+where
+    T: PolarsNumericType,
+    T::Native: Into<f64>,
+{
+    let ca = ca.rechunk();
+    let mut values = Vec::with_capacity(ca.len());
+    let mut validity = None;
+    if let Some(arr) = ca.downcast_iter().next() {
+        values.extend(arr.values().iter().map(|&k| k.into() / scale));
+        validity = arr.validity().cloned();
+    }
+    Float64Chunked::from_vec_validity(ca.name().clone(), values, validity)
 }
 
 /// How a stored series reads back, from its dtype and (for floats) its decimals.
