@@ -355,8 +355,12 @@ pub fn markdown() -> String {
          `rumlens.enriched`: its rows passed these checks and enrichment was applied, so opening it again\n  \
          skips both. Plain writes (`rumlens gen`) carry no marker.\n\
          - In memory (the app) the events are held per event type, each part without the columns it has\n  \
-         no values for; strings are Polars categoricals (u8/u16/u32 ids by distinct count), integers i32\n  \
-         where every value fits. Exports restore the types above.\n\n\
+         no values for; strings are Polars categoricals (u8/u16/u32 ids by distinct count), except text no\n  \
+         analysis groups by (`view_id`, `referrer`, `user_agent`, `error_stack`, `target`): ids into one\n  \
+         copy of each distinct string, read back as strings. A measure whose every value is k / 10^d\n  \
+         (k ≥ 0, d ≤ 4: timings to 0.1 ms, rtt in 25 ms steps) is held as k in 1, 2 or 4 bytes and read\n  \
+         back as the same f64; integers are u8/u16 within 0–65535, else i32 where every value fits.\n  \
+         Exports restore the types above.\n\n\
          | column | type | unit | group | origin | description |\n|---|---|---|---|---|---|\n",
     );
     for c in COLUMNS {
