@@ -23,10 +23,10 @@ fn option(option: libmimalloc_sys::mi_option_t) -> i64 {
 /// Queries are better off with the delay: each one would fault its pages in again (Q4 at 10M
 /// 105 -> 160 ms with 10 ms throughout), so the delay is restored when the load ends.
 /// `MIMALLOC_PURGE_DELAY` in the environment wins.
+pub(crate) struct PromptPurge(bool);
+
 /// Loads holding a [`PromptPurge`], and the delay before the first of them.
 static ACTIVE: std::sync::Mutex<(usize, i64)> = std::sync::Mutex::new((0, 0));
-
-pub(crate) struct PromptPurge(bool);
 
 impl PromptPurge {
     pub(crate) fn new() -> Self {

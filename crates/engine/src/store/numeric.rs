@@ -44,16 +44,25 @@ fn scaled_ints(ca: &Float64Chunked) -> Option<(Vec<Option<u32>>, u8)> {
     None
 }
 
-/// Unsigned values in the narrowest of u8, u16 and u32 their maximum allows.
-fn narrowest(name: PlSmallStr, values: Vec<Option<u32>>) -> Series {
-    let max = values.iter().flatten().copied().max().unwrap_or(0);
+/// Unsigned values in the narrowest of u8, u16 and u32 that holds `max` (at least their
+/// maximum).
+pub(super) fn narrowest<I>(name: PlSmallStr, values: I, max: u32) -> Series
+where
+    I: Iterator<Item = Option<u32>>,
+{
     if max <= u8::MAX as u32 {
-        UInt8Chunked::from_iter_options(name, values.into_iter().map(|v| v.map(|v| v as u8))).into_series()
+        UInt8Chunked::from_iter_options(name, values.map(|v| v.map(|v| v as u8))).into_series()
     } else if max <= u16::MAX as u32 {
-        UInt16Chunked::from_iter_options(name, values.into_iter().map(|v| v.map(|v| v as u16))).into_series()
+        UInt16Chunked::from_iter_options(name, values.map(|v| v.map(|v| v as u16))).into_series()
     } else {
-        UInt32Chunked::from_iter_options(name, values.into_iter()).into_series()
+        UInt32Chunked::from_iter_options(name, values).into_series()
     }
+}
+
+/// [`narrowest`] for values collected in a vector.
+fn narrowest_of(name: PlSmallStr, values: Vec<Option<u32>>) -> Series {
+    let max = values.iter().flatten().copied().max().unwrap_or(0);
+    narrowest(name, values.into_iter(), max)
 }
 
 /// How a stored numeric column reads back.
@@ -71,7 +80,7 @@ pub(super) enum Stored {
 pub(super) fn compact(s: Series) -> PolarsResult<(Series, Stored)> {
     match s.dtype() {
         DataType::Float64 => Ok(match scaled_ints(s.f64()?) {
-            Some((k, d)) => (narrowest(s.name().clone(), k), Stored::Scaled(d)),
+            Some((k, d)) => (narrowest_of(s.name().clone(), k), Stored::Scaled(d)),
             None => (s, Stored::Plain),
         }),
         DataType::Int32 | DataType::Int64 => {
@@ -82,7 +91,7 @@ pub(super) fn compact(s: Series) -> PolarsResult<(Series, Stored)> {
                 return Ok((s, Stored::Plain));
             }
             let values = ca.iter().map(|v| v.map(|v| v as u32)).collect();
-            Ok((narrowest(s.name().clone(), values), Stored::Narrow))
+            Ok((narrowest_of(s.name().clone(), values), Stored::Narrow))
         }
         _ => Ok((s, Stored::Plain)),
     }

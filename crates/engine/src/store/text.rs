@@ -143,14 +143,9 @@ impl TextDict {
 
 /// A column of ids below `count` ([`NO_ID`] for nulls), as narrow as `count` allows.
 pub(super) fn ids_column(name: &str, ids: &[u32], count: usize) -> Column {
-    let opt = |v: u32| (v != NO_ID).then_some(v);
-    if count <= u8::MAX as usize {
-        UInt8Chunked::from_iter_options(name.into(), ids.iter().map(|&v| opt(v).map(|v| v as u8))).into_column()
-    } else if count <= u16::MAX as usize {
-        UInt16Chunked::from_iter_options(name.into(), ids.iter().map(|&v| opt(v).map(|v| v as u16))).into_column()
-    } else {
-        UInt32Chunked::from_iter_options(name.into(), ids.iter().map(|&v| opt(v))).into_column()
-    }
+    let values = ids.iter().map(|&v| (v != NO_ID).then_some(v));
+    let bound = u32::try_from(count).unwrap_or(u32::MAX);
+    super::numeric::narrowest(name.into(), values, bound).into_column()
 }
 
 /// The expression reading stored ids of column `name` as its strings.
