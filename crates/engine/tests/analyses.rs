@@ -225,6 +225,68 @@ fn trend_matches_bucketed_sorting() {
     assert_eq!(auto.points.len() as i64, span);
 }
 
+/// Series beyond `max_series` merge into `(other)`; the series run most rows first; mean and
+/// count per bucket as summed and counted here.
+#[test]
+fn trend_merges_rare_series_and_counts() {
+    let (ds, views) = dataset(3000);
+    let width = 12 * 3_600_000;
+    let mut per_browser: BTreeMap<&str, usize> = BTreeMap::new();
+    for v in views.iter().filter(|v| v.lcp.is_some()) {
+        *per_browser.entry(v.browser.as_str()).or_default() += 1;
+    }
+    let mut ranked: Vec<(&str, usize)> = per_browser.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let kept: Vec<&str> = ranked[..2].iter().map(|r| r.0).collect();
+    let series = |b: &str| {
+        if kept.contains(&b) {
+            b.to_string()
+        } else {
+            "(other)".to_string()
+        }
+    };
+    let mut want: BTreeMap<(String, i64), Vec<f64>> = BTreeMap::new();
+    for v in &views {
+        if let Some(l) = v.lcp {
+            want.entry((series(&v.browser), v.ts - v.ts.rem_euclid(width)))
+                .or_default()
+                .push(l);
+        }
+    }
+    for stat in [Stat::Mean, Stat::Count] {
+        let mut opts = TrendOptions::new("lcp", stat);
+        opts.bucket = Bucket::Ms(width);
+        opts.by = Some("browser".into());
+        opts.max_series = 2;
+        let r = trend(&ds, &Filter::default(), &opts).unwrap();
+        let order: Vec<String> = r
+            .points
+            .iter()
+            .filter_map(|p| p.key.clone())
+            .fold(Vec::new(), |mut o, k| {
+                if o.last() != Some(&k) {
+                    o.push(k);
+                }
+                o
+            });
+        assert_eq!(
+            order,
+            vec![kept[0].to_string(), kept[1].to_string(), "(other)".to_string()]
+        );
+        let filled: Vec<_> = r.points.iter().filter(|p| p.n > 0).collect();
+        assert_eq!(filled.len(), want.len());
+        for p in filled {
+            let vals = &want[&(p.key.clone().unwrap(), p.bucket_ms)];
+            assert_eq!(p.n as usize, vals.len());
+            let expected = match stat {
+                Stat::Mean => vals.iter().sum::<f64>() / vals.len() as f64,
+                _ => vals.len() as f64,
+            };
+            assert!(close(p.value.unwrap(), expected), "{stat:?} {p:?}");
+        }
+    }
+}
+
 #[test]
 fn hist_counts_every_sample_once() {
     let (ds, views) = dataset(2000);

@@ -98,6 +98,14 @@ fn check(lazy: &Dataset, mem: &Dataset, form: &str) {
             format!("{:?}", trend(lazy, f, &t)),
             format!("{:?}", trend(mem, f, &t)),
         );
+        let mut t = TrendOptions::new("lcp", Stat::Mean);
+        t.by = Some("browser".into());
+        t.max_series = 3;
+        same(
+            &ctx("trend of the top browsers"),
+            format!("{:?}", trend(lazy, f, &t)),
+            format!("{:?}", trend(mem, f, &t)),
+        );
         let mut h = HistOptions::new("lcp");
         h.log = true;
         same(

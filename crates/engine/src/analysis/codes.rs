@@ -59,18 +59,42 @@ pub(crate) fn coded(s: &Series) -> Result<Coded<'_>> {
         }),
         DataType::String => {
             let ca = s.str()?;
-            let mut index: PlHashMap<&str, u32> = PlHashMap::new();
+            let mut by_text: PlHashMap<&str, u32> = PlHashMap::new();
+            // A short value (12 bytes or fewer) lives inside its view: the view's 16 bytes
+            // find its code without reading or hashing the text again.
+            let mut inline: PlHashMap<u128, u32> = PlHashMap::new();
             let mut text = Vec::new();
-            let ids = ca
-                .iter()
-                .map(|v| match v {
-                    None => NONE,
-                    Some(v) => *index.entry(v).or_insert_with(|| {
-                        text.push(v);
-                        (text.len() - 1) as u32
-                    }),
-                })
-                .collect();
+            let mut ids = Vec::with_capacity(ca.len());
+            for (arr, chunk) in ca.downcast_iter().zip(ca.chunks()) {
+                let validity = chunk.validity();
+                for (i, view) in arr.views().iter().enumerate() {
+                    if validity.is_some_and(|v| !v.get_bit(i)) {
+                        ids.push(NONE);
+                        continue;
+                    }
+                    let key = view.as_u128();
+                    let known = if view.is_inline() {
+                        inline.get(&key).copied()
+                    } else {
+                        None
+                    };
+                    let id = match known {
+                        Some(id) => id,
+                        None => {
+                            let value = arr.value(i);
+                            let id = *by_text.entry(value).or_insert_with(|| {
+                                text.push(value);
+                                (text.len() - 1) as u32
+                            });
+                            if view.is_inline() {
+                                inline.insert(key, id);
+                            }
+                            id
+                        }
+                    };
+                    ids.push(id);
+                }
+            }
             Ok(Coded {
                 ids,
                 text: Text::Local(text),
@@ -179,7 +203,7 @@ where
 }
 
 /// Smallest and largest value, in one pass over each slice, the slices in parallel.
-fn min_max(ca: &Int64Chunked) -> Option<(i64, i64)> {
+pub(crate) fn min_max(ca: &Int64Chunked) -> Option<(i64, i64)> {
     use rayon::prelude::*;
     let merge = |a: Option<(i64, i64)>, b: Option<(i64, i64)>| match (a, b) {
         (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),

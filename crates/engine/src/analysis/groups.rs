@@ -10,6 +10,7 @@
 //! [`crate::stats::quantile_sorted`]; the CI bounds are the order statistics of
 //! [`crate::stats::ci_ranks`].
 
+use super::codes;
 use crate::error::{EngineError, Result};
 use crate::stats::ci_ranks;
 use polars::prelude::*;
@@ -139,93 +140,223 @@ fn cmp(a: &f64, b: &f64) -> Ordering {
 /// of `keys` (one group of all rows when `keys` is empty): the key columns of each group's
 /// first row, and the summaries in the same order. Empty groups do not occur.
 pub fn grouped(df: &DataFrame, keys: &[&str], metric: &str, wanted: &Wanted<'_>) -> Result<(DataFrame, Vec<Summary>)> {
-    let metric_col = df.column(metric)?.as_materialized_series().rechunk();
-    let values = metric_col.f64()?;
-    let values = values
-        .cont_slice()
-        .map_err(|_| EngineError::invalid(format!("{metric}: nulls left before grouping")))?;
+    let values = df.column(metric)?.as_materialized_series().f64()?.clone();
     if keys.is_empty() {
-        let mut all = values.to_vec();
+        let mut all = Vec::with_capacity(values.len());
+        for arr in values.downcast_iter() {
+            all.extend_from_slice(arr.values());
+        }
+        no_nulls(&values, metric)?;
         let out: Vec<Summary> = summarize(&mut all, wanted).into_iter().collect();
         return Ok((DataFrame::empty(), out));
     }
-    let gb = match combined_key(df, keys)? {
-        Some(key) => df.group_by_with_series(vec![key], true, false)?,
-        None => df.group_by(keys.iter().copied())?,
-    };
-    let groups = gb.get_groups();
-    let gather = |idx: &[IdxSize]| -> Vec<f64> { idx.iter().map(|&i| values[i as usize]).collect() };
-    let (firsts, summaries): (Vec<IdxSize>, Vec<Option<Summary>>) = match &**groups {
-        GroupsType::Idx(g) => g
-            .first()
-            .par_iter()
-            .zip(g.all().par_iter())
-            .map(|(first, idx)| (*first, summarize(&mut gather(idx), wanted)))
-            .unzip(),
-        GroupsType::Slice { groups, .. } => groups
-            .par_iter()
-            .map(|[start, len]| {
-                let (s, l) = (*start as usize, *len as usize);
-                (*start, summarize(&mut values[s..s + l].to_vec(), wanted))
-            })
-            .unzip(),
-    };
-    let firsts = IdxCa::from_vec("first".into(), firsts);
+    let key_ids: Vec<Key> = keys.iter().map(|k| Key::of(df, k)).collect::<Result<_>>()?;
+    let groups = summarize_by(&values, metric, &key_ids, wanted)?;
+    let firsts = IdxCa::from_vec("first".into(), groups.iter().map(|g| g.first).collect());
     let key_frame = df.select(keys.iter().copied())?.take(&firsts)?;
-    let summaries = summaries
-        .into_iter()
-        .map(|s| s.ok_or_else(|| EngineError::invalid("empty group")))
-        .collect::<Result<_>>()?;
-    Ok((key_frame, summaries))
+    Ok((key_frame, groups.into_iter().map(|g| g.summary).collect()))
 }
 
-/// With several keys of which one is a string column (data scanned from files), one u64 per
-/// row numbering the combination of their values (each key grouped on its own, the group
-/// numbers combined), so the grouping hashes one integer instead of row-encoding the keys,
-/// which copies every string: ~40% of a CLI trend's peak heap, and ~25% of its time. Keys
-/// of fixed width (categoricals in memory, numbers) row-encode cheaply and keep Polars'
-/// grouping (per-key groups cost more there: Q1 47 -> 83 ms). `None` then, for one key, or
-/// when the combinations would overflow a u64.
-fn combined_key(df: &DataFrame, keys: &[&str]) -> Result<Option<Column>> {
-    if keys.len() < 2 {
-        return Ok(None);
+fn no_nulls(values: &Float64Chunked, metric: &str) -> Result<()> {
+    match values.null_count() {
+        0 => Ok(()),
+        _ => Err(EngineError::invalid(format!("{metric}: nulls left before grouping"))),
     }
-    let mut any_string = false;
-    for &k in keys {
-        any_string |= df.column(k)?.dtype() == &DataType::String;
-    }
-    if !any_string {
-        return Ok(None);
-    }
-    let mut combined = vec![0u64; df.height()];
-    let mut span = 1u64;
-    for &k in keys {
-        let gb = df.group_by_with_series(vec![df.column(k)?.clone()], true, false)?;
+}
+
+/// One grouping key as numbers: `ids[row] < n`, one number per distinct value (null
+/// included).
+#[derive(Debug, Clone)]
+pub(crate) struct Key {
+    pub ids: Vec<u32>,
+    pub n: u32,
+}
+
+impl Key {
+    /// The key of column `name`: the codes of a string or categorical column, numbered
+    /// densely in order of first appearance; Polars' grouping for any other column.
+    pub fn of(df: &DataFrame, name: &str) -> Result<Key> {
+        let column = df.column(name)?;
+        let s = column.as_materialized_series();
+        if matches!(s.dtype(), DataType::String | DataType::Categorical(..)) {
+            let coded = codes::coded(s)?;
+            let bound = coded.extra_code();
+            return Key::dense(coded.ids, bound, name);
+        }
+        let gb = df.group_by_with_series(vec![column.clone()], true, false)?;
+        let mut ids = vec![0u32; df.height()];
         let groups = gb.get_groups();
-        let n = groups.len() as u64;
-        let Some(next) = span.checked_mul(n.max(1)) else {
-            return Ok(None);
-        };
-        let mut set = |rows: &mut dyn Iterator<Item = usize>, g: u64| {
-            for r in rows {
-                combined[r] = combined[r] * n + g;
-            }
-        };
+        let n = u32::try_from(groups.len()).map_err(|_| EngineError::invalid(format!("{name}: too many groups")))?;
         match &**groups {
             GroupsType::Idx(g) => {
                 for (i, idx) in g.all().iter().enumerate() {
-                    set(&mut idx.iter().map(|&r| r as usize), i as u64);
+                    idx.iter().for_each(|&r| ids[r as usize] = i as u32);
                 }
             }
             GroupsType::Slice { groups, .. } => {
                 for (i, [start, len]) in groups.iter().enumerate() {
-                    set(&mut (*start as usize..(*start + *len) as usize), i as u64);
+                    ids[*start as usize..(*start + *len) as usize].fill(i as u32);
                 }
             }
         }
-        span = next;
+        Ok(Key { ids, n })
     }
-    Ok(Some(Column::new("key".into(), combined)))
+
+    /// Codes below `bound` (or [`codes::NONE`]) renumbered 0.. in order of first appearance.
+    fn dense(mut codes: Vec<u32>, bound: u32, name: &str) -> Result<Key> {
+        let mut number = vec![u32::MAX; bound as usize + 1];
+        let mut n = 0u32;
+        for c in codes.iter_mut() {
+            let slot = if *c == codes::NONE { bound } else { *c };
+            let Some(id) = number.get_mut(slot as usize) else {
+                return Err(EngineError::invalid(format!("{name}: code {slot} out of range")));
+            };
+            if *id == u32::MAX {
+                *id = n;
+                n += 1;
+            }
+            *c = *id;
+        }
+        Ok(Key { ids: codes, n })
+    }
+
+    /// The key of non-negative numbers (time buckets), as they are when they are few,
+    /// renumbered densely otherwise.
+    pub fn of_numbers(values: Vec<u64>) -> Key {
+        let max = values.iter().copied().max().unwrap_or(0);
+        if max < DENSE_SLOTS as u64 {
+            return Key {
+                ids: values.into_iter().map(|v| v as u32).collect(),
+                n: max as u32 + 1,
+            };
+        }
+        let mut number: PlHashMap<u64, u32> = PlHashMap::new();
+        let ids = values
+            .into_iter()
+            .map(|v| {
+                let next = number.len() as u32;
+                *number.entry(v).or_insert(next)
+            })
+            .collect();
+        Key {
+            ids,
+            n: number.len() as u32,
+        }
+    }
+}
+
+/// Combinations of keys up to this many are counted in an array indexed by the combination;
+/// beyond, the combinations seen are numbered through a hash map.
+const DENSE_SLOTS: usize = 1 << 20;
+
+/// The statistics of one group of [`summarize_by`].
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    /// The combination of key ids: `sum(ids[k] * stride[k])`, the last key varying fastest
+    /// (with one key, its id).
+    pub combo: u64,
+    /// A row of the group (its first).
+    pub first: IdxSize,
+    pub summary: Summary,
+}
+
+/// Statistics of `values` (no nulls, no NaN) per combination of `keys` (each with one id per
+/// row), non-empty groups only, in order of combination. The values are laid out group after
+/// group in one pass (a counting sort) and the groups summarised in parallel.
+pub(crate) fn summarize_by(
+    values: &Float64Chunked,
+    metric: &str,
+    keys: &[Key],
+    wanted: &Wanted<'_>,
+) -> Result<Vec<Group>> {
+    no_nulls(values, metric)?;
+    let rows = values.len();
+    if keys.iter().any(|k| k.ids.len() != rows) {
+        return Err(EngineError::invalid(format!(
+            "{metric}: keys and values differ in length"
+        )));
+    }
+    let total = keys
+        .iter()
+        .try_fold(1u64, |acc, k| acc.checked_mul(u64::from(k.n.max(1))));
+    // The slot of each row and the combination of each slot.
+    let (slots, combos): (std::borrow::Cow<'_, [u32]>, Option<Vec<u64>>) = match (keys, total) {
+        ([one], _) => (std::borrow::Cow::Borrowed(&one.ids[..]), None),
+        (_, Some(t)) if t <= DENSE_SLOTS as u64 => (std::borrow::Cow::Owned(combine(keys, rows, |c| c as u32)), None),
+        _ => {
+            let mut number: PlHashMap<u64, u32> = PlHashMap::new();
+            let mut combos = Vec::new();
+            let slots = combine(keys, rows, |c| {
+                *number.entry(c).or_insert_with(|| {
+                    combos.push(c);
+                    (combos.len() - 1) as u32
+                })
+            });
+            (std::borrow::Cow::Owned(slots), Some(combos))
+        }
+    };
+    let n_slots = match &combos {
+        Some(c) => c.len(),
+        None => keys.iter().map(|k| k.n.max(1) as usize).product(),
+    };
+    let mut counts = vec![0u32; n_slots];
+    let mut first = vec![0 as IdxSize; n_slots];
+    for (row, &g) in slots.iter().enumerate() {
+        let c = &mut counts[g as usize];
+        if *c == 0 {
+            first[g as usize] = row as IdxSize;
+        }
+        *c += 1;
+    }
+    let mut next = Vec::with_capacity(n_slots);
+    let mut at = 0usize;
+    for &c in &counts {
+        next.push(at);
+        at += c as usize;
+    }
+    let mut laid = vec![0.0f64; rows];
+    let mut row = 0usize;
+    for arr in values.downcast_iter() {
+        for &v in arr.values().iter() {
+            let g = slots[row] as usize;
+            laid[next[g]] = v;
+            next[g] += 1;
+            row += 1;
+        }
+    }
+    // Cut the laid-out values into the groups' slices.
+    let mut parts: Vec<(usize, &mut [f64])> = Vec::new();
+    let mut rest: &mut [f64] = &mut laid;
+    for (g, &c) in counts.iter().enumerate() {
+        if c > 0 {
+            let (part, tail) = rest.split_at_mut(c as usize);
+            parts.push((g, part));
+            rest = tail;
+        }
+    }
+    parts
+        .into_par_iter()
+        .map(|(g, part)| {
+            let summary = summarize(part, wanted).ok_or_else(|| EngineError::invalid("empty group"))?;
+            Ok(Group {
+                combo: combos.as_ref().map_or(g as u64, |c| c[g]),
+                first: first[g],
+                summary,
+            })
+        })
+        .collect()
+}
+
+/// For each row, `slot(combination of its key ids)`.
+fn combine(keys: &[Key], rows: usize, mut slot: impl FnMut(u64) -> u32) -> Vec<u32> {
+    let mut combo = vec![0u64; rows];
+    for k in keys {
+        let n = u64::from(k.n.max(1));
+        for (c, &id) in combo.iter_mut().zip(&k.ids) {
+            *c = *c * n + u64::from(id);
+        }
+    }
+    combo.into_iter().map(&mut slot).collect()
 }
 
 #[cfg(test)]
@@ -274,9 +405,29 @@ mod tests {
     #[test]
     fn grouped_by_several_keys_matches_a_map() -> Result<()> {
         let n = 500usize;
-        let device: Vec<Option<&str>> = (0..n).map(|i| [Some("a"), None, Some("b")][i % 3]).collect();
+        let device: Vec<Option<String>> = (0..n)
+            .map(|i| [Some("a"), None, Some("b")][i % 3].map(String::from))
+            .collect();
         let bucket: Vec<i64> = (0..n).map(|i| ((i * 7) % 5) as i64 * 3_600_000).collect();
         let value: Vec<f64> = (0..n).map(|i| ((i * 37) % 101) as f64).collect();
+        check_against_map(device, bucket, value)
+    }
+
+    /// Combinations beyond the dense array (a long string key, many numbers): numbered through
+    /// the hash map, same groups.
+    #[test]
+    fn grouped_by_many_combinations_matches_a_map() -> Result<()> {
+        let n = 20_000usize;
+        let device: Vec<Option<String>> = (0..n)
+            .map(|i| (i % 11 != 0).then(|| format!("a value longer than twelve bytes #{}", (i * 13) % 1500)))
+            .collect();
+        let bucket: Vec<i64> = (0..n).map(|i| ((i * 7919) % 4000) as i64).collect();
+        let value: Vec<f64> = (0..n).map(|i| ((i * 37) % 101) as f64).collect();
+        check_against_map(device, bucket, value)
+    }
+
+    fn check_against_map(device: Vec<Option<String>>, bucket: Vec<i64>, value: Vec<f64>) -> Result<()> {
+        let n = value.len();
         let df = DataFrame::new(
             n,
             vec![
@@ -293,7 +444,9 @@ mod tests {
         let (keys, stats) = grouped(&df, &["bucket", "device"], "v", &wanted)?;
         let mut want: std::collections::BTreeMap<(i64, Option<&str>), Vec<f64>> = Default::default();
         for i in 0..n {
-            want.entry((bucket[i], device[i])).or_default().push(value[i]);
+            want.entry((bucket[i], device[i].as_deref()))
+                .or_default()
+                .push(value[i]);
         }
         assert_eq!(keys.height(), want.len());
         let got_b = keys.column("bucket")?.i64()?.clone();
@@ -307,5 +460,14 @@ mod tests {
         }
         assert!(want.is_empty(), "groups missing: {want:?}");
         Ok(())
+    }
+
+    /// Bucket numbers far apart are renumbered: one group per distinct number either way.
+    #[test]
+    fn numbers_near_and_far() {
+        let near = Key::of_numbers(vec![3, 0, 3, 7]);
+        assert_eq!((near.ids, near.n), (vec![3, 0, 3, 7], 8));
+        let far = Key::of_numbers(vec![1 << 40, 5, 1 << 40, 9]);
+        assert_eq!((far.ids, far.n), (vec![0, 1, 0, 2], 3));
     }
 }

@@ -170,17 +170,6 @@ pub fn bucket_label(ms: i64) -> String {
     format!("{ms}ms")
 }
 
-/// Time span (min, max) of `ts` in a frame, epoch ms.
-pub(crate) fn time_span(lf: &LazyFrame) -> Result<Option<(i64, i64)>> {
-    let df = lf
-        .clone()
-        .select([ts_ms().min().alias("lo"), ts_ms().max().alias("hi")])
-        .collect()?;
-    let lo = i64_col(&df, "lo")?.first().copied().flatten();
-    let hi = i64_col(&df, "hi")?.first().copied().flatten();
-    Ok(lo.zip(hi))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,6 @@
 //! `trend`: a statistic of a metric per time bucket, optionally split by one dimension.
 
-use super::{
-    bucket_label, default_event_type, dimension, f64_col, groups, i64_col, metric, of_event_type, ranked_counts,
-    str_col, time_span, ts_ms, Bucket,
-};
+use super::{bucket_label, codes, default_event_type, dimension, groups, metric, of_event_type, str_col, Bucket};
 use crate::dataset::Dataset;
 use crate::error::{EngineError, Result};
 use crate::filter::{fmt_ts, Filter};
@@ -61,13 +58,6 @@ impl Stat {
             Stat::P95 => Some(0.95),
             Stat::P99 => Some(0.99),
             Stat::Mean | Stat::Count => None,
-        }
-    }
-    pub(crate) fn expr(self, m: &str) -> Expr {
-        match self.quantile() {
-            Some(p) => col(m).quantile(lit(p), QuantileMethod::Linear),
-            None if self == Stat::Mean => col(m).mean(),
-            None => len().cast(DataType::Float64),
         }
     }
 }
@@ -156,89 +146,9 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
     }
     let lf = of_event_type(ds, filter, event_type)?
         .select(cols)
-        .filter(col(m).is_not_null().and(col(m).is_nan().not()));
-    let lf = ds.run(lf)?.lazy();
-    let width = match time_span(&lf)? {
-        Some((lo, hi)) => opts.bucket.resolve(hi - lo),
-        None => opts.bucket.resolve(0),
-    };
-    // Keep the top split values; merge the rest.
-    let mut lf = lf.with_column((ts_ms().floor_div(lit(width)) * lit(width)).alias("bucket"));
-    let mut order: Vec<Option<String>> = Vec::new();
-    if let Some(b) = by {
-        let counts = ranked_counts(lf.clone(), vec![col(b)], "n", b).collect()?;
-        let mut keys = str_col(&counts, b)?;
-        if keys.len() > opts.max_series {
-            keys.truncate(opts.max_series);
-            let keep = Series::new("keep".into(), keys.iter().flatten().cloned().collect::<Vec<String>>());
-            lf = lf.with_column(
-                when(col(b).is_in(lit(keep).implode(false), false))
-                    .then(col(b))
-                    .otherwise(lit(OTHER))
-                    .alias(b),
-            );
-            keys.push(Some(OTHER.to_string()));
-        }
-        order = keys;
-    }
-    let mut group = vec![col("bucket")];
-    if let Some(b) = by {
-        group.push(col(b));
-    }
-    let mut points = match opts.stat.quantile() {
-        // Percentiles (and their CI) per bucket from one selection pass per group.
-        Some(p) => {
-            let frame = lf.collect()?;
-            let wanted = groups::Wanted {
-                quantiles: &[p],
-                ci: opts.ci.then_some(p),
-                bands: None,
-            };
-            let mut keys = vec!["bucket"];
-            keys.extend(by);
-            let (key_frame, stats) = groups::grouped(&frame, &keys, m, &wanted)?;
-            let buckets = i64_col(&key_frame, "bucket")?;
-            let split = match by {
-                Some(b) => str_col(&key_frame, b)?,
-                None => vec![None; stats.len()],
-            };
-            stats
-                .into_iter()
-                .enumerate()
-                .map(|(i, st)| TrendPoint {
-                    bucket_ms: buckets[i].unwrap_or(0),
-                    key: split[i].clone(),
-                    value: st.quantiles.first().copied(),
-                    n: st.n,
-                    ci_low: st.ci_low,
-                    ci_high: st.ci_high,
-                })
-                .collect::<Vec<_>>()
-        }
-        None => {
-            let df = lf
-                .group_by(group)
-                .agg([opts.stat.expr(m).alias("value"), len().alias("n")])
-                .collect()?;
-            let buckets = i64_col(&df, "bucket")?;
-            let values = f64_col(&df, "value")?;
-            let ns = i64_col(&df, "n")?;
-            let keys = match by {
-                Some(b) => str_col(&df, b)?,
-                None => vec![None; df.height()],
-            };
-            (0..df.height())
-                .map(|i| TrendPoint {
-                    bucket_ms: buckets[i].unwrap_or(0),
-                    key: keys[i].clone(),
-                    value: values[i],
-                    n: ns[i].unwrap_or(0) as u64,
-                    ci_low: None,
-                    ci_high: None,
-                })
-                .collect()
-        }
-    };
+        .filter(col(m).is_not_null().and(col(m).is_nan().not()).and(col("ts").is_not_null()));
+    let frame = ds.run(lf)?;
+    let (width, mut points, order) = points(&frame, m, by, opts)?;
     fill_gaps(&mut points, width);
     let rank = |k: &Option<String>| order.iter().position(|o| o == k).unwrap_or(usize::MAX);
     points.sort_by(|a, b| rank(&a.key).cmp(&rank(&b.key)).then(a.bucket_ms.cmp(&b.bucket_ms)));
@@ -253,6 +163,105 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
         points,
         filter: filter.describe(),
     })
+}
+
+/// The bucket width, the points of the rows of `frame` (`ts`, the metric `m` as f64, the
+/// split column `by`) and the split values in rank order: every statistic from one
+/// selection pass per bucket and split value (analysis::groups).
+fn points(
+    frame: &DataFrame,
+    m: &str,
+    by: Option<&str>,
+    opts: &TrendOptions,
+) -> Result<(i64, Vec<TrendPoint>, Vec<Option<String>>)> {
+    let ts = codes::epoch_ms(frame.column("ts")?.as_materialized_series())?;
+    let ts = ts.i64()?;
+    let span = codes::min_max(ts);
+    let width = opts.bucket.resolve(span.map_or(0, |(lo, hi)| hi - lo));
+    let Some((lo, _)) = span.filter(|_| width > 0) else {
+        return Ok((width, Vec::new(), Vec::new()));
+    };
+    // Bucket numbers from the first bucket; each bucket starts at a multiple of the width.
+    let origin = lo.div_euclid(width) * width;
+    let mut numbers = Vec::with_capacity(ts.len());
+    for arr in ts.downcast_iter() {
+        numbers.extend(arr.values().iter().map(|&t| ((t - origin) / width) as u64));
+    }
+    let mut keys = vec![groups::Key::of_numbers(numbers)];
+    // The split values, most frequent first; beyond `max_series`, merged into `(other)`.
+    let mut order: Vec<Option<String>> = Vec::new();
+    if let Some(b) = by {
+        let (split, names) = ranked_split(frame, b, opts.max_series)?;
+        keys.push(split);
+        order = names;
+    }
+    let quantile = opts.stat.quantile();
+    let wanted = groups::Wanted {
+        quantiles: quantile.as_slice(),
+        ci: quantile.filter(|_| opts.ci),
+        bands: None,
+    };
+    let values = frame.column(m)?.as_materialized_series().f64()?.clone();
+    let n_split = keys.get(1).map_or(1, |k| u64::from(k.n.max(1)));
+    let points = groups::summarize_by(&values, m, &keys, &wanted)?
+        .into_iter()
+        .map(|g| {
+            let t = ts.get(g.first as usize).unwrap_or(origin);
+            let s = g.summary;
+            TrendPoint {
+                bucket_ms: origin + (t - origin) / width * width,
+                key: by.and_then(|_| order.get((g.combo % n_split) as usize).cloned().flatten()),
+                value: match opts.stat {
+                    Stat::Mean => Some(s.mean),
+                    Stat::Count => Some(s.n as f64),
+                    _ => s.quantiles.first().copied(),
+                },
+                n: s.n,
+                ci_low: s.ci_low,
+                ci_high: s.ci_high,
+            }
+        })
+        .collect();
+    Ok((width, points, order))
+}
+
+/// The split column's key, its values numbered by rank (most rows first, equal counts by
+/// value, null last), and the value of each number; beyond `max`, one more number for
+/// [`OTHER`] takes every remaining value.
+fn ranked_split(frame: &DataFrame, b: &str, max: usize) -> Result<(groups::Key, Vec<Option<String>>)> {
+    let mut key = groups::Key::of(frame, b)?;
+    let n = key.n as usize;
+    let mut counts = vec![0u64; n];
+    let mut first = vec![0 as IdxSize; n];
+    for (row, &id) in key.ids.iter().enumerate() {
+        if counts[id as usize] == 0 {
+            first[id as usize] = row as IdxSize;
+        }
+        counts[id as usize] += 1;
+    }
+    let names = str_col(&frame.select([b])?.take(&IdxCa::from_vec("first".into(), first))?, b)?;
+    let mut ranked: Vec<usize> = (0..n).collect();
+    ranked.sort_by(|&x, &y| {
+        let (a, c) = (&names[x], &names[y]);
+        counts[y].cmp(&counts[x]).then(match (a, c) {
+            (Some(a), Some(c)) => a.cmp(c),
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, _) => std::cmp::Ordering::Greater,
+            (_, None) => std::cmp::Ordering::Less,
+        })
+    });
+    let kept = ranked.len().min(max);
+    let mut rank = vec![0u32; n];
+    for (r, &id) in ranked.iter().enumerate() {
+        rank[id] = r.min(kept) as u32;
+    }
+    key.ids.iter_mut().for_each(|id| *id = rank[*id as usize]);
+    let mut order: Vec<Option<String>> = ranked[..kept].iter().map(|&id| names[id].clone()).collect();
+    if kept < n {
+        order.push(Some(OTHER.to_string()));
+    }
+    key.n = order.len() as u32;
+    Ok((key, order))
 }
 
 /// Empty buckets inside each series' time span get explicit points (`n` 0, no value), so
