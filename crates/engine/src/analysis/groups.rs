@@ -349,14 +349,14 @@ pub(crate) fn summarize_by(
 
 /// For each row, `slot(combination of its key ids)`.
 fn combine(keys: &[Key], rows: usize, mut slot: impl FnMut(u64) -> u32) -> Vec<u32> {
-    let mut combo = vec![0u64; rows];
-    for k in keys {
-        let n = u64::from(k.n.max(1));
-        for (c, &id) in combo.iter_mut().zip(&k.ids) {
-            *c = *c * n + u64::from(id);
-        }
-    }
-    combo.into_iter().map(&mut slot).collect()
+    (0..rows)
+        .map(|row| {
+            let combo = keys
+                .iter()
+                .fold(0u64, |c, k| c * u64::from(k.n.max(1)) + u64::from(k.ids[row]));
+            slot(combo)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -144,9 +144,12 @@ pub fn trend(ds: &Dataset, filter: &Filter, opts: &TrendOptions) -> Result<Trend
     if let Some(b) = by {
         cols.push(col(b));
     }
-    let lf = of_event_type(ds, filter, event_type)?
-        .select(cols)
-        .filter(col(m).is_not_null().and(col(m).is_nan().not()).and(col("ts").is_not_null()));
+    let lf = of_event_type(ds, filter, event_type)?.select(cols).filter(
+        col(m)
+            .is_not_null()
+            .and(col(m).is_nan().not())
+            .and(col("ts").is_not_null()),
+    );
     let frame = ds.run(lf)?;
     let (width, mut points, order) = points(&frame, m, by, opts)?;
     fill_gaps(&mut points, width);
