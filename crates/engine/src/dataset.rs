@@ -40,8 +40,14 @@ pub struct Dataset {
     streaming: bool,
     /// Imported rows before invalid measures were nulled (see `import::Imported::raw`).
     raw: LazyFrame,
+    /// Distinct sessions and time span of all events, counted once when materialized (the
+    /// denominators of unfiltered analyses).
+    totals: Option<Totals>,
     pub report: ImportReport,
 }
+
+/// Distinct non-null sessions and the first and last event time (epoch ms).
+pub(crate) type Totals = (u64, Option<(i64, i64)>);
 
 impl Dataset {
     /// Import and enrich files, globs and directories. Nothing is read into memory beyond
@@ -77,6 +83,7 @@ impl Dataset {
             store: None,
             streaming: opts.streaming,
             raw: imported.raw,
+            totals: None,
             report: imported.report,
         })
     }
@@ -91,6 +98,7 @@ impl Dataset {
             store: None,
             streaming: false,
             raw,
+            totals: None,
             report: ImportReport::default(),
         })
     }
@@ -107,15 +115,28 @@ impl Dataset {
         // Enriched on the way, by category ids (no scans for distinct values, no joins).
         let store = Store::build(self.base, self.enrich.as_deref())?;
         let lf = store.lazy(None);
-        Ok(Dataset {
+        Dataset {
             lf: Arc::new(OnceLock::from(lf.clone())),
             base: lf,
             enrich: None,
             store: Some(Arc::new(store)),
             streaming: false,
             raw: self.raw,
+            totals: None,
             report: self.report,
-        })
+        }
+        .with_totals()
+    }
+
+    fn with_totals(mut self) -> Result<Self> {
+        let all = crate::analysis::codes::sessions_and_span(&self, &Filter::default())?;
+        self.totals = Some(all);
+        Ok(self)
+    }
+
+    /// [`Totals`] of the whole dataset, when counted at materialization.
+    pub(crate) fn totals(&self) -> Option<Totals> {
+        self.totals
     }
 
     /// Rows stored in the input files when every input is Parquet (from their footers; rows

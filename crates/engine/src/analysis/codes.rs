@@ -2,8 +2,9 @@
 //! categorical column (a materialized dataset) gives its category ids as they are; a string
 //! column (a dataset streamed from files) is numbered here, once per distinct value.
 
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, Totals};
 use crate::error::{EngineError, Result};
+use crate::filter::Filter;
 use polars::polars_utils::index::NullCount;
 use polars::prelude::*;
 
@@ -227,9 +228,13 @@ pub(crate) fn min_max(ca: &Int64Chunked) -> Option<(i64, i64)> {
         .reduce(|| None, merge)
 }
 
-/// Sessions and the time span (epoch ms, first and last) of the events of `lf`.
-pub(crate) fn sessions_and_span(ds: &Dataset, lf: LazyFrame) -> Result<(u64, Option<(i64, i64)>)> {
-    let df = ds.run(lf.select([col("session_id"), col("ts")]))?;
+/// Sessions and the time span (epoch ms, first and last) of the events passing `filter`
+/// (without a filter, the totals counted when the dataset was materialized).
+pub(crate) fn sessions_and_span(ds: &Dataset, filter: &Filter) -> Result<Totals> {
+    if let Some(all) = ds.totals().filter(|_| filter.is_empty()) {
+        return Ok(all);
+    }
+    let df = ds.run(ds.filtered(filter)?.select([col("session_id"), col("ts")]))?;
     let sessions = distinct(&df, "session_id")?;
     let t = epoch_ms(df.column("ts")?.as_materialized_series())?;
     Ok((sessions, min_max(t.i64()?)))

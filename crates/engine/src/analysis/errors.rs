@@ -180,7 +180,7 @@ fn heatmap(errs: &LazyFrame, fingerprint: &str) -> Result<Heatmap> {
 
 pub fn errors(ds: &Dataset, filter: &Filter, opts: &ErrorsOptions) -> Result<Errors> {
     let by = opts.by.as_deref().map(dimension).transpose()?;
-    let (total_sessions, span) = codes::sessions_and_span(ds, ds.filtered(filter)?)?;
+    let (total_sessions, span) = codes::sessions_and_span(ds, filter)?;
     let width = opts.bucket.resolve(span.map_or(0, |(lo, hi)| hi - lo));
     let first_bucket = span.map_or(0, |(lo, _)| lo.div_euclid(width) * width);
     let n_buckets = span.map_or(0, |(_, hi)| {

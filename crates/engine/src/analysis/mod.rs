@@ -2,7 +2,7 @@
 //! options and returns a typed, serialisable result that also renders as a table.
 
 pub mod breakdown;
-mod codes;
+pub(crate) mod codes;
 pub mod compare;
 pub mod errors;
 pub mod funnel;
