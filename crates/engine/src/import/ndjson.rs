@@ -7,14 +7,17 @@ use crate::error::{EngineError, Result};
 use crate::schema::{self, Builder, Cell, Kind, Row, COLUMNS, EVENT_TYPES};
 use polars::prelude::*;
 use rayon::prelude::*;
-use serde_json::{Map, Value};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// Lines parsed per parallel chunk.
+/// Lines read before they are parsed in parallel.
 const CHUNK_LINES: usize = 20_000;
+/// Lines one parallel task parses into a frame of its own.
+const TASK_LINES: usize = 5_000;
 /// Accepted timestamp range: 2000-01-01 ..= 2100-01-01 (epoch ms).
 pub(super) const TS_MIN: i64 = 946_684_800_000;
 pub(super) const TS_MAX: i64 = 4_102_444_800_000;
@@ -84,7 +87,7 @@ pub fn parse_ndjson_reader(
     rows_read: Option<&AtomicU64>,
 ) -> Result<DataFrame> {
     let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let mut builder = Builder::new();
+    let mut frames: Vec<DataFrame> = Vec::new();
     let mut line_no: u64 = 0;
     let mut chunk: Vec<(u64, Vec<u8>)> = Vec::with_capacity(CHUNK_LINES);
     let has_partition = |name: &str| partitions.iter().any(|(k, _)| k == name);
@@ -99,25 +102,41 @@ pub fn parse_ndjson_reader(
             chunk.push((line_no, buf));
         }
         if chunk.len() >= CHUNK_LINES || (n == 0 && !chunk.is_empty()) {
-            let parsed: Vec<(u64, ParsedLine)> = chunk
-                .par_drain(..)
-                .map(|(no, bytes)| (no, parse_line(&bytes, &required_from_partition)))
-                .collect();
-            let before = builder.len();
-            for (no, res) in parsed {
-                match res {
-                    Ok(Some(row)) => builder.push(row),
-                    Ok(None) => {}
-                    Err((field, reason)) => report.add_reject(Reject {
+            // Each task parses its lines into columns of its own (no row passes through one
+            // thread), in line order.
+            let parsed: Vec<(DataFrame, Vec<(u64, LineError)>)> = chunk
+                .par_chunks(TASK_LINES)
+                .map(|lines| {
+                    let mut builder = Builder::new();
+                    let mut bad = Vec::new();
+                    for (no, bytes) in lines {
+                        match parse_line(bytes, &required_from_partition) {
+                            Ok(Some(row)) => builder.push(row),
+                            Ok(None) => {}
+                            Err(e) => bad.push((*no, e)),
+                        }
+                    }
+                    Ok((builder.finish()?, bad))
+                })
+                .collect::<PolarsResult<_>>()?;
+            chunk.clear();
+            let mut rows = 0;
+            for (df, bad) in parsed {
+                for (line, (field, reason)) in bad {
+                    report.add_reject(Reject {
                         file: file.to_path_buf(),
-                        line: no,
+                        line,
                         field,
                         reason,
-                    }),
+                    });
+                }
+                if df.height() > 0 {
+                    rows += df.height();
+                    frames.push(df);
                 }
             }
             if let Some(r) = rows_read {
-                r.fetch_add((builder.len() - before) as u64, Ordering::Relaxed);
+                r.fetch_add(rows as u64, Ordering::Relaxed);
             }
             if !progress() {
                 return Err(EngineError::Cancelled);
@@ -127,7 +146,15 @@ pub fn parse_ndjson_reader(
             break;
         }
     }
-    Ok(builder.finish()?)
+    let mut frames = frames.into_iter();
+    let Some(mut df) = frames.next() else {
+        return Ok(Builder::new().finish()?);
+    };
+    for more in frames {
+        df.vstack_mut_owned(more)?;
+    }
+    df.rechunk_mut_par();
+    Ok(df)
 }
 
 type LineError = (Option<String>, String);
@@ -138,21 +165,20 @@ fn field_err(field: &str, reason: impl Into<String>) -> LineError {
 }
 
 /// Parse one line. `Ok(None)` for blank lines.
-fn parse_line(bytes: &[u8], required_from_partition: &[bool]) -> std::result::Result<Option<Row>, LineError> {
+fn parse_line(bytes: &[u8], required_from_partition: &[bool]) -> ParsedLine {
     let text = std::str::from_utf8(bytes).map_err(|e| (None, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let obj: Map<String, Value> = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(m)) => m,
-        Ok(other) => return Err((None, format!("expected a JSON object, got {}", json_kind(&other)))),
+    let fields = match serde_json::from_str::<Line>(text) {
+        Ok(Line::Object(fields)) => fields,
+        Ok(Line::Other(kind)) => return Err((None, format!("expected a JSON object, got {kind}"))),
         Err(e) => return Err((None, format!("not valid JSON: {e}"))),
     };
     let mut row = Row::new();
-    for (i, def) in COLUMNS.iter().enumerate() {
-        let v = obj.get(def.name).unwrap_or(&Value::Null);
-        row.cells[i] = convert(def.name, def.kind, v)?;
+    for ((cell, def), v) in row.cells.iter_mut().zip(COLUMNS).zip(&fields) {
+        *cell = convert(def.name, def.kind, v.as_ref().unwrap_or(&Value::Null))?;
     }
     for (req, from_partition) in schema::REQUIRED.iter().zip(required_from_partition) {
         let idx = schema::index_of(req).unwrap_or(0);
@@ -173,6 +199,84 @@ fn parse_line(bytes: &[u8], required_from_partition: &[bool]) -> std::result::Re
         }
     }
     Ok(Some(row))
+}
+
+/// One line's JSON: an object's values by canonical column (the last of a repeated key wins,
+/// as in a JSON map; other keys are checked for syntax and skipped without building their
+/// values), or the kind of anything else.
+enum Line {
+    Object(Vec<Option<Value>>),
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Line {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(LineVisitor)
+    }
+}
+
+struct LineVisitor;
+
+impl<'de> Visitor<'de> for LineVisitor {
+    type Value = Line;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Line, A::Error> {
+        let mut fields: Vec<Option<Value>> = vec![None; COLUMNS.len()];
+        while let Some(Column(index)) = map.next_key::<Column>()? {
+            match index.and_then(|i| fields.get_mut(i)) {
+                Some(field) => *field = Some(map.next_value()?),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Line::Object(fields))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Line, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Line::Other("an array"))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Line, E> {
+        Ok(Line::Other("null"))
+    }
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<Line, E> {
+        Ok(Line::Other("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<Line, E> {
+        Ok(Line::Other("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<Line, E> {
+        Ok(Line::Other("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<Line, E> {
+        Ok(Line::Other("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<Line, E> {
+        Ok(Line::Other("a string"))
+    }
+}
+
+/// An object key as the index of the canonical column it names, if any.
+struct Column(Option<usize>);
+
+impl<'de> Deserialize<'de> for Column {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Key;
+        impl Visitor<'_> for Key {
+            type Value = Column;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_str<E>(self, key: &str) -> std::result::Result<Column, E> {
+                Ok(Column(schema::index_of(key)))
+            }
+        }
+        d.deserialize_str(Key)
+    }
 }
 
 fn truncate(s: &str) -> String {
@@ -306,5 +410,69 @@ mod tests {
         assert_eq!(report.reject_examples[0].field.as_deref(), Some("lcp_ms"));
         assert!(report.reject_examples[1].reason.contains("epoch seconds"));
         assert_eq!(report.reject_examples[4].field.as_deref(), Some("event_type"));
+    }
+
+    /// Lines spread over several parallel tasks and chunks come back in line order, each
+    /// reject with its own line number.
+    #[test]
+    fn many_lines_keep_their_order() {
+        let n = CHUNK_LINES + 2 * TASK_LINES + 7;
+        let mut input = String::new();
+        for i in 0..n {
+            if i % 1000 == 999 {
+                input.push_str("{oops\n");
+            } else {
+                input.push_str(&format!(
+                    "{{\"event_type\":\"view\",\"ts\":{}}}\n",
+                    1_790_000_000_000u64 + i as u64
+                ));
+            }
+        }
+        let (df, report) = parse(&input);
+        let bad: Vec<u64> = (0..n as u64).filter(|i| i % 1000 == 999).map(|i| i + 1).collect();
+        assert_eq!(report.rejected as usize, bad.len());
+        let lines: Vec<u64> = report.reject_examples.iter().map(|r| r.line).collect();
+        assert_eq!(lines, bad[..lines.len()]);
+        let ts = df.column("ts").unwrap().cast(&DataType::Int64).unwrap();
+        let want: Vec<i64> = (0..n as i64)
+            .filter(|i| i % 1000 != 999)
+            .map(|i| 1_790_000_000_000 + i)
+            .collect();
+        assert_eq!(ts.i64().unwrap().into_no_null_iter().collect::<Vec<_>>(), want);
+    }
+
+    /// Lines that are JSON but not objects name what they are; a repeated key keeps its last
+    /// value; an escaped key names its column; unknown keys of any shape are skipped.
+    #[test]
+    fn objects_only_last_key_wins() {
+        let input = concat!(
+            "[1, {\"a\": 2}]\n",
+            "42\n",
+            "\"text\"\n",
+            "null\n",
+            "true\n",
+            r#"{"event_type":"view","ts":1790000000000,"lcp_ms":1,"lcp_ms":2,"not_a_column":[{"y":[1,"z"]}]}"#,
+            "\n",
+            r#"{"event_type":"view","ts":1790000000000,"lcp\u005fms":3,"extra":{"k":"v"}}"#,
+            "\n",
+            r#"{"event_type":"view","ts":1790000000000,"x":[1,}"#,
+            "\n",
+        );
+        let (df, report) = parse(input);
+        let reasons: Vec<&str> = report.reject_examples.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(
+            &reasons[..5],
+            [
+                "expected a JSON object, got an array",
+                "expected a JSON object, got a number",
+                "expected a JSON object, got a string",
+                "expected a JSON object, got null",
+                "expected a JSON object, got a boolean",
+            ]
+        );
+        assert!(reasons[5].starts_with("not valid JSON"), "{}", reasons[5]);
+        assert_eq!(report.rejected, 6);
+        let lcp: Vec<Option<f64>> = df.column("lcp_ms").unwrap().f64().unwrap().iter().collect();
+        assert_eq!(lcp, vec![Some(2.0), Some(3.0)]);
     }
 }
