@@ -9,7 +9,7 @@ use polars::polars_utils::index::NullCount;
 use polars::prelude::*;
 
 /// The code of a null.
-pub(crate) const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = crate::store::NO_ID;
 
 /// A string column's codes (`NONE` for nulls) and the text of each code seen.
 pub(crate) struct Coded<'a> {
@@ -59,43 +59,14 @@ pub(crate) fn coded(s: &Series) -> Result<Coded<'_>> {
             text: Text::Mapping(mapping.as_ref()),
         }),
         DataType::String => {
-            let ca = s.str()?;
-            let mut by_text: PlHashMap<&str, u32> = PlHashMap::new();
-            // A short value (12 bytes or fewer) lives inside its view: the view's 16 bytes
-            // find its code without reading or hashing the text again.
-            let mut inline: PlHashMap<u128, u32> = PlHashMap::new();
+            let mut index: PlHashMap<&str, u32> = PlHashMap::new();
             let mut text = Vec::new();
-            let mut ids = Vec::with_capacity(ca.len());
-            for (arr, chunk) in ca.downcast_iter().zip(ca.chunks()) {
-                let validity = chunk.validity();
-                for (i, view) in arr.views().iter().enumerate() {
-                    if validity.is_some_and(|v| !v.get_bit(i)) {
-                        ids.push(NONE);
-                        continue;
-                    }
-                    let key = view.as_u128();
-                    let known = if view.is_inline() {
-                        inline.get(&key).copied()
-                    } else {
-                        None
-                    };
-                    let id = match known {
-                        Some(id) => id,
-                        None => {
-                            let value = arr.value(i);
-                            let id = *by_text.entry(value).or_insert_with(|| {
-                                text.push(value);
-                                (text.len() - 1) as u32
-                            });
-                            if view.is_inline() {
-                                inline.insert(key, id);
-                            }
-                            id
-                        }
-                    };
-                    ids.push(id);
-                }
-            }
+            let ids = crate::store::encode_with(s.str()?, |v| {
+                Ok(*index.entry(v).or_insert_with(|| {
+                    text.push(v);
+                    (text.len() - 1) as u32
+                }))
+            })?;
             Ok(Coded {
                 ids,
                 text: Text::Local(text),

@@ -141,15 +141,6 @@ fn cmp(a: &f64, b: &f64) -> Ordering {
 /// first row, and the summaries in the same order. Empty groups do not occur.
 pub fn grouped(df: &DataFrame, keys: &[&str], metric: &str, wanted: &Wanted<'_>) -> Result<(DataFrame, Vec<Summary>)> {
     let values = df.column(metric)?.as_materialized_series().f64()?.clone();
-    if keys.is_empty() {
-        let mut all = Vec::with_capacity(values.len());
-        for arr in values.downcast_iter() {
-            all.extend_from_slice(arr.values());
-        }
-        no_nulls(&values, metric)?;
-        let out: Vec<Summary> = summarize(&mut all, wanted).into_iter().collect();
-        return Ok((DataFrame::empty(), out));
-    }
     let key_ids: Vec<Key> = keys.iter().map(|k| Key::of(df, k)).collect::<Result<_>>()?;
     let groups = summarize_by(&values, metric, &key_ids, wanted)?;
     let firsts = IdxCa::from_vec("first".into(), groups.iter().map(|g| g.first).collect());

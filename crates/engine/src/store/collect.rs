@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 /// Id of a null in the u32 form of a column.
-pub(super) const NO_ID: u32 = u32::MAX;
+pub(crate) const NO_ID: u32 = u32::MAX;
 
 /// Category ids of one batch, the null being the width's maximum.
 pub(super) enum Ids {
@@ -332,9 +332,9 @@ fn split_rows(types: &StringChunked) -> (Vec<String>, Vec<Vec<IdxSize>>) {
 
 /// Ids of a string column's values (`NO_ID` for nulls), `insert` giving the id of a value
 /// (adding it when new). It is asked once per distinct value of a chunk.
-pub(super) fn encode_with(
-    ca: &StringChunked,
-    mut insert: impl FnMut(&str) -> PolarsResult<u32>,
+pub(crate) fn encode_with<'a>(
+    ca: &'a StringChunked,
+    mut insert: impl FnMut(&'a str) -> PolarsResult<u32>,
 ) -> PolarsResult<Vec<u32>> {
     let mut out = Vec::with_capacity(ca.len());
     let mut seen: PlHashMap<u128, u32> = PlHashMap::new();

@@ -23,6 +23,8 @@ mod enrich;
 mod numeric;
 mod text;
 
+pub(crate) use collect::{encode_with, NO_ID};
+
 use crate::enrich::EnrichOptions;
 use crate::error::Result;
 use crate::schema::{Kind, COLUMNS};
