@@ -244,14 +244,13 @@ fn ranked_split(frame: &DataFrame, b: &str, max: usize) -> Result<(groups::Key, 
     }
     let names = str_col(&frame.select([b])?.take(&IdxCa::from_vec("first".into(), first))?, b)?;
     let mut ranked: Vec<usize> = (0..n).collect();
+    // Most rows first; equal counts by value, null last.
     ranked.sort_by(|&x, &y| {
-        let (a, c) = (&names[x], &names[y]);
-        counts[y].cmp(&counts[x]).then(match (a, c) {
-            (Some(a), Some(c)) => a.cmp(c),
-            (None, None) => std::cmp::Ordering::Equal,
-            (None, _) => std::cmp::Ordering::Greater,
-            (_, None) => std::cmp::Ordering::Less,
-        })
+        let (a, b) = (&names[x], &names[y]);
+        counts[y]
+            .cmp(&counts[x])
+            .then(a.is_none().cmp(&b.is_none()))
+            .then(a.cmp(b))
     });
     let kept = ranked.len().min(max);
     let mut rank = vec![0u32; n];
